@@ -1,0 +1,1 @@
+"""The REST API (FastAPI): one folder per domain with endpoints, service and schemas."""

@@ -1,0 +1,237 @@
+"""What the mailbox endpoints (and `leadlens mailbox add`) accept and answer.
+
+Every string that reaches the store or the IMAP server is checked here: no control
+characters where none belong, no NUL anywhere, nothing that cannot be encoded as UTF-8,
+lengths within the columns. A bad value is ``422 invalid_request``, never a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    model_validator,
+)
+
+from app.api.pagination import Page
+
+MAX_NAME_LENGTH = 320  # mailboxes.name holds `username@host`
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HOST = re.compile(r"[^\s/@\\]+")
+_DOMAIN = re.compile(r"[^\s/@\\:,;]+")
+
+
+def _utf8(value: str) -> str:
+    """Reject text with lone surrogates, which JSON allows and UTF-8 cannot store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def _printable(value: str) -> str:
+    """Reject control characters (and check the text is valid Unicode)."""
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return _utf8(value)
+
+
+def _host(value: str) -> str:
+    value = _printable(value).rstrip(".")
+    if not _HOST.fullmatch(value):
+        raise ValueError("must be a host name or an IP address")
+    return value
+
+
+def _domain(value: str) -> str:
+    value = _printable(value).lstrip("@").rstrip(".")
+    if not _DOMAIN.fullmatch(value):
+        raise ValueError("must be a domain name such as example.com")
+    return value
+
+
+def _folder(value: str) -> str:
+    if "\x00" in value or "\r" in value or "\n" in value:
+        raise ValueError("must not contain NUL, CR or LF")
+    return _utf8(value)
+
+
+def _secret(value: SecretStr) -> SecretStr:
+    text = value.get_secret_value()
+    if "\x00" in text:
+        raise ValueError("must not contain NUL")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+Host = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=255),
+    AfterValidator(_host),
+]
+Username = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_printable)
+]
+Secret = Annotated[SecretStr, Field(min_length=1, max_length=16_384), AfterValidator(_secret)]
+FolderName = Annotated[
+    str, StringConstraints(min_length=1, max_length=1000), AfterValidator(_folder)
+]
+Domain = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=253),
+    AfterValidator(_domain),
+]
+CaFile = Annotated[
+    str, StringConstraints(min_length=1, max_length=4096), AfterValidator(_printable)
+]
+Folders = Annotated[list[FolderName], Field(min_length=1, max_length=100)]
+Domains = Annotated[list[Domain], Field(max_length=100)]
+SecurityMode = Literal["tls", "starttls", "none"]
+MailboxState = Literal["idle", "syncing", "error", "disabled"]
+
+
+class MailboxCreate(BaseModel):
+    """A new IMAP mailbox: where it is, how to log in, what to read."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    host: Host
+    port: int = Field(default=993, ge=1, le=65535)
+    security: SecurityMode = Field(
+        default="tls",
+        description="`tls`: implicit TLS (IMAPS); `starttls`: upgrade a plain connection "
+        "(refused without STARTTLS); `none`: plain text.",
+    )
+    username: Username
+    password: Secret | None = None
+    oauth2_token: Secret | None = Field(
+        default=None, description="An OAuth2 access token, used with AUTHENTICATE XOAUTH2."
+    )
+    folders: Folders | None = Field(
+        default=None,
+        description="Folders to sync; null means INBOX plus the server's \\Sent folder.",
+    )
+    own_domains: Domains = Field(
+        default_factory=list,
+        description="Domains of your own company; the login's domain is always added.",
+    )
+    tls_verify: bool = True
+    ca_file: CaFile | None = Field(
+        default=None, description="A PEM file on the server trusted instead of the system CAs."
+    )
+
+    @model_validator(mode="after")
+    def _one_secret_and_short_name(self) -> Self:
+        if (self.password is None) == (self.oauth2_token is None):
+            raise ValueError("give exactly one of password and oauth2_token")
+        if len(self.username) + 1 + len(self.host) > MAX_NAME_LENGTH:
+            raise ValueError(f"username@host must be at most {MAX_NAME_LENGTH} characters")
+        return self
+
+    @property
+    def secret(self) -> str:
+        """The password or the token, whichever was given."""
+        given = self.password if self.password is not None else self.oauth2_token
+        assert given is not None
+        return given.get_secret_value()
+
+    @property
+    def auth_kind(self) -> Literal["password", "oauth2"]:
+        """``password`` (LOGIN) or ``oauth2`` (XOAUTH2)."""
+        return "password" if self.password is not None else "oauth2"
+
+
+class MailboxUpdate(BaseModel):
+    """Changes to a mailbox; fields left out stay as they are.
+
+    A new ``password`` or ``oauth2_token`` is checked against the server like a new mailbox,
+    and on success re-enables the mailbox and starts a sync. ``folders: null`` goes back to
+    INBOX plus the \\Sent folder.
+    """
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    password: Secret | None = None
+    oauth2_token: Secret | None = None
+    folders: Folders | None = None
+    own_domains: Domains | None = None
+
+    @model_validator(mode="after")
+    def _at_most_one_secret(self) -> Self:
+        if self.password is not None and self.oauth2_token is not None:
+            raise ValueError("give at most one of password and oauth2_token")
+        return self
+
+    @property
+    def new_secret(self) -> tuple[Literal["password", "oauth2"], str] | None:
+        """The new login as (auth kind, secret), or None when it does not change."""
+        if self.password is not None:
+            return "password", self.password.get_secret_value()
+        if self.oauth2_token is not None:
+            return "oauth2", self.oauth2_token.get_secret_value()
+        return None
+
+    @property
+    def changes_folders(self) -> bool:
+        """True when ``folders`` was given (null included)."""
+        return "folders" in self.model_fields_set
+
+
+class FolderStatusOut(BaseModel):
+    """Sync position of one folder: UIDVALIDITY, the last committed UID, messages stored."""
+
+    name: str
+    uidvalidity: int | None
+    last_uid: int
+    messages: int
+
+
+class MailboxOut(BaseModel):
+    """A stored IMAP mailbox as the API shows it; secrets are never part of it."""
+
+    id: str
+    host: str
+    port: int
+    security: SecurityMode
+    username: str
+    auth: Literal["password", "oauth2"]
+    folders: list[str] | None = Field(
+        description="The folders asked for; null means INBOX plus the server's \\Sent folder "
+        "(resolved again at each sync). `folder_status` lists those actually synced."
+    )
+    own_domains: list[str]
+    tls_verify: bool
+    ca_file: str | None
+    state: MailboxState
+    last_sync_at: datetime | None
+    last_error: str | None
+    auth_failed_at: datetime | None = Field(
+        description="When the server last refused the login; the mailbox is not synced again "
+        "until its password or token changes."
+    )
+    created_at: datetime
+    messages: int
+    quarantined: int
+    folder_status: list[FolderStatusOut]
+
+
+MailboxPage = Page[MailboxOut]
+
+
+class SyncRequested(BaseModel):
+    """A sync was asked for; ``state`` is the mailbox's state at that moment."""
+
+    id: str
+    state: MailboxState

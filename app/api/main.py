@@ -1,0 +1,53 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api.errors import install_error_handlers
+from app.api.mailboxes.endpoints import router as mailboxes_router
+from app.db.migrations import ensure_migrated
+from app.db.session import create_db_engine, session_factory
+from app.secrets import SecretBox
+from app.settings import Settings
+from app.workers import SyncTrigger
+
+
+def create_app(settings: Settings, *, sync: SyncTrigger | None = None) -> FastAPI:
+    """The leadlens API for ``settings``; raises DatabaseNotMigratedError on an old schema.
+
+    ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
+    their transaction commits; without one they only store, and whatever process runs the
+    sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
+    documentation (``/docs``, ``/openapi.json``: the schema, no data) needs an API key. The
+    database engine is disposed when the application shuts down.
+    """
+    engine = create_db_engine(settings.database_url)
+    try:
+        ensure_migrated(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="leadlens", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.sessions = session_factory(engine)
+    app.state.secrets = SecretBox.from_settings(settings)
+    app.state.sync = sync
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """Liveness: answers without authentication while the process runs."""
+        return {"status": "ok"}
+
+    app.include_router(mailboxes_router)
+    return app

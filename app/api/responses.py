@@ -1,0 +1,33 @@
+"""The error body every endpoint answers with, described for the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorOut(BaseModel):
+    """``{"error": "<code>", "detail": "<text>"}``: a stable code and a human explanation."""
+
+    error: str
+    detail: str
+
+
+def error_responses(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries with the :class:`ErrorOut` body, one per status."""
+    return {
+        code: {"model": ErrorOut, "description": description}
+        for code, description in descriptions.items()
+    }
+
+
+ERROR_RESPONSES = error_responses(
+    {
+        401: "`unauthorized`: no API key, or an unknown or revoked one",
+        403: "`forbidden`: the key's scope is too small",
+        404: "`not_found`: no such id",
+        422: "`invalid_request`: the request does not validate (body, limit, cursor)",
+    }
+)

@@ -1,0 +1,1 @@
+"""Repositories: every SQL statement of leadlens lives in one of these modules."""

@@ -1,0 +1,85 @@
+"""SQL about stored messages and quarantined input."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.db.tables import Message, QuarantinedMessage
+
+_CHUNK = 500
+
+
+def _chunks(values: Collection[str]) -> list[list[str]]:
+    items = sorted(values)
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+class MessageRepository:
+    """Reads and writes messages inside the caller's transaction (never commits)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def known_hashes(self, mailbox_id: str, hashes: Collection[str]) -> set[str]:
+        """The raw sha256 values among ``hashes`` already stored or quarantined for a mailbox."""
+        found: set[str] = set()
+        for chunk in _chunks(hashes):
+            for table in (Message, QuarantinedMessage):
+                query = select(table.raw_sha256).where(
+                    table.mailbox_id == mailbox_id, table.raw_sha256.in_(chunk)
+                )
+                found.update(self.session.scalars(query))
+        return found
+
+    def threads_by_message_id(self, message_ids: Collection[str]) -> dict[str, str]:
+        """Map RFC Message-IDs of stored messages (any mailbox) to their thread ids."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(message_ids):
+            query = select(Message.message_id, Message.thread_id).where(
+                Message.message_id.in_(chunk)
+            )
+            found.update({mid: tid for mid, tid in self.session.execute(query) if mid})
+        return found
+
+    def threads_by_reply_parent(self, message_ids: Collection[str]) -> dict[str, str]:
+        """Map Message-IDs to the thread of a stored reply that names them in In-Reply-To."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(message_ids):
+            query = select(Message.in_reply_to, Message.thread_id).where(
+                Message.in_reply_to.in_(chunk)
+            )
+            found.update({parent: tid for parent, tid in self.session.execute(query) if parent})
+        return found
+
+    def threads_by_subject_key(self, keys: Collection[str]) -> dict[str, str]:
+        """Map subject keys (subject + participants) to the thread of a stored message."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(keys):
+            query = select(Message.subject_key, Message.thread_id).where(
+                Message.subject_key.in_(chunk)
+            )
+            found.update({key: tid for key, tid in self.session.execute(query) if key})
+        return found
+
+    def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert message rows (dicts of Message columns) in one statement."""
+        if rows:
+            self.session.execute(insert(Message), list(rows))
+
+    def quarantine_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert quarantine rows (dicts of QuarantinedMessage columns) in one statement."""
+        if rows:
+            self.session.execute(insert(QuarantinedMessage), list(rows))
+
+    def quarantined(self, mailbox_id: str) -> Sequence[QuarantinedMessage]:
+        """The quarantine entries of a mailbox, oldest first."""
+        query = (
+            select(QuarantinedMessage)
+            .where(QuarantinedMessage.mailbox_id == mailbox_id)
+            .order_by(QuarantinedMessage.id)
+        )
+        return self.session.scalars(query).all()

@@ -1,0 +1,1 @@
+"""Storing parsed mail: dedupe, quarantine, identity, threads (wires `ingest` to the store)."""

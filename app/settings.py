@@ -1,0 +1,67 @@
+"""All of leadlens's settings, read from ``LEADLENS_*`` environment variables and ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one leadlens process; build it once at start-up and pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LEADLENS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default="sqlite:///./leadlens.db",
+        description="SQLAlchemy URL of the store: SQLite file (embedded default) or PostgreSQL.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="Key that encrypts mailbox secrets at rest."
+    )
+    secret_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "File holding the generated secret key when LEADLENS_SECRET_KEY is unset "
+            "(created on first use, mode 0600); default: `leadlens.key` beside the SQLite "
+            "database, else `./leadlens.key`."
+        ),
+    )
+    lost_after_days: int = Field(
+        default=90, ge=1, description="Silence after our last message that infers `lost`."
+    )
+    import_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Messages parsed and committed per batch."
+    )
+    sync_batch_size: int = Field(
+        default=500, ge=1, le=5_000, description="IMAP messages fetched and committed per batch."
+    )
+    sync_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Mailboxes `sync --once` works on at the same time."
+    )
+    sync_poll_seconds: float = Field(
+        default=60.0, gt=0, description="Longest wait between two checks of every folder."
+    )
+    sync_backoff_seconds: float = Field(
+        default=2.0, gt=0, description="First retry delay after a network error (doubles)."
+    )
+    sync_backoff_max_seconds: float = Field(
+        default=300.0, gt=0, description="Longest retry delay after repeated network errors."
+    )
+    imap_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds an IMAP connect or read may take."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `leadlens serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `leadlens serve` uses.")
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file when the store is a SQLite file, else None."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        rest = self.database_url[len(prefix) :].split("?", 1)[0]
+        return None if rest in {"", ":memory:"} else Path(rest)

@@ -1,0 +1,131 @@
+"""Sync every folder of one mailbox and record how it went on the mailbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.tables import Mailbox
+from app.db.types import utcnow
+from app.ingestion.service import BatchResult
+from app.secrets import SecretBox
+from app.sync.folder import sync_folder
+from ingest.imap import (
+    ImapAuthError,
+    ImapConfig,
+    ImapError,
+    ImapProtocolError,
+    ImapSession,
+    ImapUnreachableError,
+    Security,
+)
+
+log = logging.getLogger("leadlens.sync")
+
+_ERROR_KINDS: dict[type[ImapError], str] = {
+    ImapUnreachableError: "server unreachable",
+    ImapProtocolError: "IMAP session failed",
+}
+
+
+@dataclass(slots=True)
+class MailboxResult:
+    """What one sync of a mailbox did; ``error`` is None when it went through."""
+
+    mailbox_id: str
+    name: str
+    stored: BatchResult = field(default_factory=BatchResult)
+    error: str | None = None
+    auth_failed: bool = False
+
+
+def imap_config(mailbox: Mailbox, secrets: SecretBox, timeout: float) -> ImapConfig:
+    """The connection settings of a stored IMAP mailbox, its secret decrypted."""
+    assert mailbox.host
+    assert mailbox.port
+    assert mailbox.username
+    assert mailbox.secret_ciphertext
+    secret = secrets.decrypt(mailbox.secret_ciphertext)
+    oauth2 = mailbox.auth_kind == "oauth2"
+    return ImapConfig(
+        host=mailbox.host,
+        port=mailbox.port,
+        username=mailbox.username,
+        security=cast(Security, mailbox.security or "tls"),
+        password=None if oauth2 else secret,
+        oauth2_token=secret if oauth2 else None,
+        tls_verify=mailbox.tls_verify,
+        ca_file=mailbox.ca_file,
+        timeout=timeout,
+    )
+
+
+def _set_state(
+    sessions: sessionmaker[Session], mailbox_id: str, state: str, error: str | None = None
+) -> None:
+    with sessions.begin() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        if mailbox is None or mailbox.state == "disabled":
+            return
+        mailbox.state = state
+        if state == "idle":
+            mailbox.last_sync_at, mailbox.last_error = utcnow(), None
+        elif state == "error":
+            mailbox.last_error = error
+
+
+def sync_mailbox(
+    sessions: sessionmaker[Session],
+    secrets: SecretBox,
+    mailbox_id: str,
+    *,
+    batch_size: int,
+    timeout: float,
+    stop: threading.Event | None = None,
+) -> MailboxResult:
+    """Sync every folder of a mailbox once; never raises for IMAP trouble.
+
+    The mailbox's ``state`` is ``syncing`` meanwhile, then ``idle`` with ``last_sync_at``,
+    or ``error`` with a ``last_error`` that says what went wrong (never a secret). An
+    authentication failure also sets ``auth_failed_at``: the mailbox is not tried again
+    until its credentials change.
+    """
+    with sessions() as session:
+        mailbox = session.get_one(Mailbox, mailbox_id)
+        result = MailboxResult(mailbox_id, mailbox.name)
+        config = imap_config(mailbox, secrets, timeout)
+        folders = mailbox.folders
+    _set_state(sessions, mailbox_id, "syncing")
+    try:
+        with ImapSession.connect(config) as imap:
+            for folder in imap.sync_folders(folders):
+                done = sync_folder(sessions, mailbox_id, imap, folder, batch_size, stop)
+                result.stored.add(done.stored)
+                if stop is not None and stop.is_set():
+                    break
+    except ImapAuthError as exc:
+        result.error, result.auth_failed = f"authentication failed: {exc}", True
+        with sessions.begin() as session:
+            failed = session.get_one(Mailbox, mailbox_id)
+            failed.auth_failed_at = utcnow()
+        _set_state(sessions, mailbox_id, "error", result.error)
+        log.error("mailbox %s: %s; not retrying until its credentials change", mailbox_id, exc)
+        return result
+    except ImapError as exc:
+        result.error = f"{_ERROR_KINDS.get(type(exc), 'IMAP error')}: {exc}"
+        _set_state(sessions, mailbox_id, "error", result.error)
+        log.warning("mailbox %s: sync failed: %s", mailbox_id, exc)
+        return result
+    _set_state(sessions, mailbox_id, "idle")
+    log.info(
+        "mailbox %s: synced, %d new, %d duplicates, %d quarantined",
+        mailbox_id,
+        result.stored.imported,
+        result.stored.duplicates,
+        len(result.stored.quarantined),
+    )
+    return result

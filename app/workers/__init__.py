@@ -1,0 +1,15 @@
+"""Background work: the in-process runner that keeps mailboxes in sync (Celery later)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class SyncTrigger(Protocol):
+    """What the API needs from a sync runner: ask for a sync, or stop one."""
+
+    def request_sync(self, mailbox_id: str) -> None:
+        """Sync this mailbox as soon as possible (returns at once)."""
+
+    def forget(self, mailbox_id: str) -> None:
+        """Stop syncing this mailbox (it was disabled or deleted)."""

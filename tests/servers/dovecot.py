@@ -1,0 +1,418 @@
+"""A real, throwaway dovecot IMAP server on 127.0.0.1 for tests.
+
+``dovecot_server`` (session scope) starts one ``dovecot -F`` with its own configuration,
+certificate, passwd-files and mail store in a temp dir; ``dovecot`` (function scope) hands
+the same server to a test and restarts it afterwards if the test stopped it; ``imap_account``
+is a fresh user per test. Import them into a ``conftest.py`` to use them::
+
+    from tests.servers.dovecot import dovecot, dovecot_server, imap_account  # noqa: F401
+
+The server offers STARTTLS on the plain port and implicit TLS on ``tls_port`` (self-signed
+certificate for IP 127.0.0.1, usable as the CA file), a ``\\Sent`` special-use folder,
+IDLE, CONDSTORE, MULTIAPPEND, and AUTHENTICATE XOAUTH2 checked by a tiny token
+introspection endpoint served from this process (``set_token``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from imapclient import IMAPClient  # type: ignore[import-untyped]
+
+from tests.conftest import skip_or_fail
+
+HOST = "127.0.0.1"
+START_TIMEOUT_S = 10.0
+STOP_GRACE_S = 5.0
+
+
+def find_dovecot() -> str | None:
+    """The dovecot binary: on PATH, else Debian's /usr/sbin/dovecot; None when absent."""
+    debian = "/usr/sbin/dovecot"
+    return shutil.which("dovecot") or (debian if os.access(debian, os.X_OK) else None)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Account:
+    """One mail user of the test server."""
+
+    username: str
+    password: str
+
+
+class _Introspection(ThreadingHTTPServer):
+    """RFC 7662-style token introspection that dovecot's oauth2 passdb calls."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__((HOST, 0), _IntrospectionHandler)
+        self.tokens: dict[str, str] = {}
+
+
+class _IntrospectionHandler(BaseHTTPRequestHandler):
+    server: _Introspection
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        user = self.server.tokens.get(form.get("token", [""])[0])
+        answer = {"active": True, "username": user} if user else {"active": False}
+        body = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep pytest's output clean."""
+
+
+_CONFIG = """\
+base_dir = {root}/run
+state_dir = {root}/state
+instance_name = {instance}
+log_path = {root}/dovecot.log
+protocols = imap
+listen = {host}
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login xoauth2
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+default_internal_group = {internal_group}
+mail_location = mdbox:~/mdbox
+mail_fsync = never
+first_valid_uid = 0
+auth_failure_delay = 0
+auth_verbose = yes
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {root}/users/%u
+  mechanisms = plain login
+}}
+passdb {{
+  driver = oauth2
+  args = {root}/oauth2.conf.ext
+  mechanisms = xoauth2
+}}
+userdb {{
+  driver = passwd-file
+  args = {root}/users/%u
+}}
+namespace inbox {{
+  inbox = yes
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+service anvil {{
+  chroot =
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+"""
+
+
+class DovecotServer:
+    """A dovecot process with helpers to manage users, folders and mail."""
+
+    host = HOST
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        self.root = Path(tempfile.mkdtemp(prefix="leadlens-dovecot-"))
+        self.root.chmod(0o755)  # dovecot's mail processes run as nobody and must traverse it
+        self.port = free_port()
+        self.tls_port = free_port()
+        self.ca_file = str(self.root / "cert.pem")
+        self.log_file = self.root / "dovecot.log"
+        self._accounts: dict[str, Account] = {}
+        self._process: subprocess.Popen[bytes] | None = None
+        self._uid, self._gid = _mail_ids()
+        self._introspection = _Introspection()
+        self._introspection_thread = threading.Thread(
+            target=self._introspection.serve_forever, daemon=True
+        )
+        self._introspection_thread.start()
+        try:
+            self._write_files()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def running(self) -> bool:
+        """True while the dovecot master process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start dovecot on this server's ports and wait until both accept connections."""
+        if self.running:
+            return
+        with (self.root / "stderr.log").open("ab") as output:
+            self._process = subprocess.Popen(
+                [self.binary, "-F", "-c", str(self.root / "dovecot.conf")],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: stop() ends every child too
+            )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not (_port_open(self.port) and _port_open(self.tls_port)):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"dovecot did not start: {self.log_tail()}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Stop dovecot and its children (open IMAP sessions included), like an outage.
+
+        SIGTERM to the process group of the master we started (its PID), SIGKILL to what is
+        left after a grace period; returns when the master has exited and the group is empty.
+        """
+        process, self._process = self._process, None
+        if process is None:
+            return
+        _signal_group(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_S
+        while process.poll() is None or _group_alive(process.pid):
+            if time.monotonic() > deadline:
+                _signal_group(process.pid, signal.SIGKILL)
+                process.wait()
+                break
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        """Stop dovecot and the introspection endpoint, and delete every file."""
+        self.stop()
+        self._introspection.shutdown()
+        self._introspection.server_close()
+        self._introspection_thread.join()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The end of dovecot's stderr and log, for failure messages."""
+        text = "".join(
+            path.read_text(errors="replace")
+            for path in (self.root / "stderr.log", self.log_file)
+            if path.exists()
+        )
+        return "\n".join(text.splitlines()[-lines:])
+
+    def add_user(self, name: str, password: str) -> Account:
+        """Create a mail user (its own passwd-file); dovecot sees it at the next login."""
+        if name in self._accounts:
+            raise ValueError(f"user {name!r} exists; use set_password")
+        home = self.root / "home" / name
+        home.mkdir()
+        os.chown(home, self._uid, self._gid)
+        self._accounts[name] = Account(name, password)
+        self._write_user(name)
+        return self._accounts[name]
+
+    def set_password(self, name: str, new: str) -> None:
+        """Change a user's password; returns once dovecot is sure to read the new one.
+
+        dovecot re-checks a passwd-file at most once per second (and only notices a changed
+        mtime or size), so this bumps the mtime and waits for the next whole second.
+        """
+        mtime = self._user_file(name).stat().st_mtime
+        self._accounts[name] = Account(name, new)
+        self._write_user(name)
+        os.utime(self._user_file(name), (mtime + 1, mtime + 1))
+        time.sleep(math.ceil(time.time()) - time.time() + 0.05)
+
+    def set_token(self, name: str, token: str) -> None:
+        """Make the introspection endpoint accept ``token`` as an OAuth2 token for ``name``."""
+        self._introspection.tokens[token] = name
+
+    def new_account(self) -> Account:
+        """A user with a unique name and a random password."""
+        suffix = uuid.uuid4().hex[:10]
+        return self.add_user(f"user{suffix}", f"pw-{uuid.uuid4().hex}")
+
+    def client(self, user: str) -> IMAPClient:
+        """A logged-in plain-port IMAPClient for ``user``; close it (``with``) when done."""
+        client = IMAPClient(self.host, self.port, ssl=False, timeout=10)
+        try:
+            client.login(user, self._accounts[user].password)
+        except BaseException:
+            client.shutdown()
+            raise
+        return client
+
+    def append(
+        self, user: str, folder: str, raw_messages: Sequence[bytes], flags: Sequence[str] = ()
+    ) -> list[int]:
+        """Store messages in one MULTIAPPEND (RFC 3502); returns their UIDs (RFC 4315)."""
+        if not raw_messages:
+            return []
+        with self.client(user) as client:
+            status, answer = client.multiappend(
+                folder, [{"msg": raw, "flags": tuple(flags)} for raw in raw_messages]
+            )
+        if status != "OK":
+            raise AssertionError(f"APPEND to {folder!r} failed: {answer!r}")
+        return _appended_uids(answer[0])
+
+    def create_folder(self, user: str, folder: str) -> None:
+        """Create a folder in ``user``'s mailbox."""
+        with self.client(user) as client:
+            client.create_folder(folder)
+
+    def delete_folder(self, user: str, folder: str) -> None:
+        """Delete a folder (and its mail) from ``user``'s mailbox."""
+        with self.client(user) as client:
+            client.delete_folder(folder)
+
+    def _write_files(self) -> None:
+        for sub in ("run", "state", "home", "users"):
+            (self.root / sub).mkdir()
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+             "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+             "-keyout", str(self.root / "key.pem"), "-out", self.ca_file,
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        introspect = f"http://{HOST}:{self._introspection.server_address[1]}/introspect"
+        (self.root / "oauth2.conf.ext").write_text(
+            f"introspection_mode = post\nintrospection_url = {introspect}\n"
+            "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
+        )
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        as_root = os.geteuid() == 0
+        (self.root / "dovecot.conf").write_text(
+            _CONFIG.format(
+                root=self.root,
+                host=HOST,
+                port=self.port,
+                tls_port=self.tls_port,
+                instance=f"leadlens-test-{self.port}",
+                login_user="dovenull" if as_root else me,
+                internal_user="dovecot" if as_root else me,
+                internal_group="dovecot" if as_root else me,
+            )
+        )
+
+    def _user_file(self, name: str) -> Path:
+        return self.root / "users" / name
+
+    def _write_user(self, name: str) -> None:
+        account = self._accounts[name]
+        home = self.root / "home" / name
+        self._user_file(name).write_text(
+            f"{name}:{{PLAIN}}{account.password}:{self._uid}:{self._gid}::{home}::\n"
+        )
+
+
+def _signal_group(pgid: int, signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signum)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _mail_ids() -> tuple[int, int]:
+    """uid/gid for stored mail: ``nobody`` as root (dovecot refuses root), else our own."""
+    if os.geteuid() != 0:
+        return os.geteuid(), os.getegid()
+    nobody = pwd.getpwnam("nobody")
+    return nobody.pw_uid, nobody.pw_gid
+
+
+def _appended_uids(answer: bytes) -> list[int]:
+    match = re.search(rb"\[APPENDUID \d+ ([\d:,]+)\]", answer)
+    if match is None:
+        raise AssertionError(f"no APPENDUID in {answer!r}")
+    uids: list[int] = []
+    for part in match.group(1).split(b","):
+        first, _, last = part.partition(b":")
+        uids.extend(range(int(first), int(last or first) + 1))
+    return uids
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[DovecotServer]:
+    """One dovecot for the whole session (skips without the binary, fails in CI)."""
+    binary = find_dovecot()
+    if binary is None:
+        skip_or_fail("dovecot is not installed (apt-get install dovecot-imapd)")
+    else:
+        server = DovecotServer(binary)
+        try:
+            server.start()
+            yield server
+        finally:
+            server.close()
+
+
+@pytest.fixture
+def dovecot(dovecot_server: DovecotServer) -> Iterator[DovecotServer]:
+    """The session's dovecot, running; restarted after the test if the test stopped it."""
+    dovecot_server.start()
+    yield dovecot_server
+    dovecot_server.start()
+
+
+@pytest.fixture
+def imap_account(dovecot: DovecotServer) -> Account:
+    """A fresh user (empty INBOX and Sent) on the running dovecot."""
+    return dovecot.new_account()
