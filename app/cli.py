@@ -16,6 +16,7 @@ from app.cli_admin import apikey_cli, mailbox_cli
 from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
 from app.db.session import create_db_engine, session_factory
 from app.errors import LeadlensError
+from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target
 from app.secrets import SecretBox
 from app.settings import Settings
@@ -95,13 +96,15 @@ def import_command(
             transient=True,
         ) as progress:
             task = progress.add_task("import", total=total)
-            result = import_path(
-                sessions,
-                target.id,
-                path,
-                settings.import_batch_size,
-                on_progress=lambda n: progress.advance(task, n),
-            )
+            with Preparer(settings.resolved_parse_workers()) as preparer:
+                result = import_path(
+                    sessions,
+                    target.id,
+                    path,
+                    settings.import_batch_size,
+                    preparer,
+                    on_progress=lambda n: progress.advance(task, n),
+                )
     except (LeadlensError, SourceError) as exc:
         raise _fail(str(exc)) from None
     for source, reason in result.quarantined:
@@ -144,7 +147,10 @@ def sync_command(
         stopped.wait()
         runner.stop()
         return
-    results = runner.run_once()
+    try:
+        results = runner.run_once()
+    finally:
+        runner.stop()
     for r in results:
         outcome = f"error: {r.error}" if r.error else "ok"
         typer.echo(

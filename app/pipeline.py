@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.mailboxes import MailboxRepository
 from app.db.tables import Mailbox
-from app.ingestion.service import BatchResult, store_batch
+from app.ingestion.batches import BatchWriter
+from app.ingestion.preparer import Preparer
+from app.ingestion.service import BatchResult
 from ingest.sources import RawMessage, iter_messages
 
 Progress = Callable[[int], None]
@@ -39,18 +41,17 @@ def import_path(
     mailbox_id: str,
     path: Path,
     batch_size: int,
+    preparer: Preparer,
     on_progress: Progress | None = None,
 ) -> BatchResult:
     """Import every message under ``path`` into a mailbox, committing once per batch.
 
-    Idempotent: input stored before counts as a duplicate. A kill loses at most the batch
+    Idempotent: input stored before counts as a duplicate. A kill loses at most the batches
     in flight, which the next run imports.
     """
-    total = BatchResult()
+    writer: BatchWriter[None] = BatchWriter(sessions, mailbox_id, preparer)
     for batch in _batches(iter_messages(path), batch_size):
-        with sessions.begin() as session:
-            mailbox = session.get_one(Mailbox, mailbox_id)
-            total.add(store_batch(session, mailbox, batch))
+        writer.write(batch)
         if on_progress is not None:
             on_progress(len(batch))
-    return total
+    return writer.close()

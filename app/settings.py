@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -54,9 +55,22 @@ class Settings(BaseSettings):
     imap_timeout: float = Field(
         default=30.0, gt=0, description="Seconds an IMAP connect or read may take."
     )
+    parse_workers: int | None = Field(
+        default=None,
+        ge=0,
+        le=64,
+        description="Processes that parse mail beside the main one (0: none; unset: by cores).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `leadlens serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadlens serve` uses.")
     log_level: str = Field(default="INFO", description="Python logging level name.")
+
+    def resolved_parse_workers(self) -> int:
+        """``parse_workers``, or when unset one per core on a multi-core machine (at most 4)."""
+        if self.parse_workers is not None:
+            return self.parse_workers
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return min(4, cores) if cores and cores > 1 else 0
 
     def sqlite_path(self) -> Path | None:
         """The database file when the store is a SQLite file, else None."""

@@ -24,7 +24,9 @@ import contextlib
 
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine, session_factory
+from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target
+from app.settings import Settings
 from ingest.mime import ParseError, parse_message
 from ingest.sources import iter_messages
 from tests.servers.postgres import pgserver_install_dir, start_postgres
@@ -61,7 +63,8 @@ def full_import(url: str, path: Path) -> tuple[int, float]:
     with sessions.begin() as session:
         target = import_target(session, "news", ["example.com"])
     start = time.perf_counter()
-    result = import_path(sessions, target.id, path, batch_size=500)
+    with Preparer(Settings().resolved_parse_workers()) as preparer:
+        result = import_path(sessions, target.id, path, 500, preparer)
     seconds = time.perf_counter() - start
     engine.dispose()
     return result.imported + len(result.quarantined), seconds

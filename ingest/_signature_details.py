@@ -9,6 +9,7 @@ a *company* is a piece ending in a legal form (GmbH, Ltd, Co., Ltd., ООО, 有
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -211,6 +212,7 @@ def company_name(piece: str, skip: str | None) -> str | None:
     return (", ".join(parts) + tail.split(",")[0]).strip(" ,;")
 
 
+@functools.lru_cache(maxsize=4096)  # people sign every message alike
 def signature_details(signature: str, name: str | None = None) -> ContactDetails:
     """Title, phone and company stated in ``signature`` (a signature block only, no quoted
     history); ``name``, the author's display name, is skipped so it is never taken as a

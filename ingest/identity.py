@@ -57,12 +57,23 @@ class Party:
     details: ContactDetails | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Who a message is with, seen from the mailbox: see :meth:`IdentityResolver.resolve`."""
+
+    direction: Direction
+    party: Party | None
+    participants: tuple[str, ...]
+    is_notification: bool
+
+
 # IDNA label separators besides "." (RFC 3490 §3.1), after NFKC.
 _IDNA_DOTS = str.maketrans({"\u3002": "."})
 _LABEL = re.compile(r"[\w-]+")
 _OUTER = re.compile(r"^[\s.]+|[\s.]+$")
 
 
+@functools.lru_cache(maxsize=65536)
 def _normalize_domain(domain: str) -> str:
     """``domain`` NFKC-normalised, lower-cased, without outer dots, ``xn--`` labels decoded
     to Unicode (IDNA A-label → U-label), so that punycode and Unicode spellings agree."""
@@ -135,7 +146,7 @@ def customer_key(email: str) -> tuple[str, CustomerKind]:
 class IdentityResolver:
     """Direction and counterparty of messages as seen from one mailbox's own domains."""
 
-    __slots__ = ("_own_addresses", "_own_domains")
+    __slots__ = ("_is_own_email", "_own_addresses", "_own_domains")
 
     def __init__(self, own_domains: Iterable[str]) -> None:
         """``own_domains``: the mailbox's domains; an address is own when its domain is one
@@ -152,11 +163,15 @@ class IdentityResolver:
                 domains.add(_normalize_domain(domain))
         self._own_domains = frozenset(domains)
         self._own_addresses = frozenset(addresses)
+        self._is_own_email = functools.lru_cache(maxsize=8192)(self._own_email)
 
     def is_own(self, address: Address) -> bool:
         """True when ``address`` is at an own domain or one of its subdomains, or is an own
         address; an address without a domain is never own."""
-        local, at, domain = address.email.rpartition("@")
+        return self._is_own_email(address.email)
+
+    def _own_email(self, email: str) -> bool:
+        local, at, domain = email.rpartition("@")
         host = _normalize_domain(domain)
         if not (at and host):
             return False
@@ -177,29 +192,24 @@ class IdentityResolver:
         (or, without one, the first external Reply-To); for outbound mail the first
         external To, then Cc. ``None`` for internal mail and for marketplace or form-service
         mail that carries no buyer (system addresses are never customers)."""
-        buyer = self.notification_buyer(msg)
-        if buyer is not None:
-            return buyer
-        direction = self._direction(msg, None)
-        if direction == "internal":
-            return None
-        if direction == "outbound":
-            candidates = (*msg.to, *msg.cc)
-        else:
-            candidates = (*((msg.sender,) if msg.sender else ()), *msg.reply_to)
-        party = next((a for a in candidates if self._is_party(a)), None)
-        return None if party is None else _party(party)
+        return self._counterparty(msg, self.notification_buyer(msg))
 
     def participants(self, msg: ParsedMessage) -> tuple[str, ...]:
         """Sorted unique customer keys of the external From, To, Cc and Reply-To addresses
         (system addresses of marketplaces and form services left out) and of a
         notification's buyer."""
-        addresses = (*((msg.sender,) if msg.sender else ()), *msg.to, *msg.cc, *msg.reply_to)
-        keys = {customer_key(a.email)[0] for a in addresses if self._is_party(a)}
+        return self._participants(msg, self.notification_buyer(msg))
+
+    def resolve(self, msg: ParsedMessage) -> Resolution:
+        """Direction, counterparty, participants and notification status of ``msg`` at once
+        (the same answers as the single methods, the notification examined only once)."""
         buyer = self.notification_buyer(msg)
-        if buyer is not None:
-            keys.add(buyer.customer_key)
-        return tuple(sorted(keys))
+        return Resolution(
+            direction=self._direction(msg, buyer),
+            party=self._counterparty(msg, buyer),
+            participants=self._participants(msg, buyer),
+            is_notification=buyer is not None,
+        )
 
     def is_notification(self, msg: ParsedMessage) -> bool:
         """True when ``msg`` is a marketplace or web-form notification carrying a buyer: the
@@ -232,6 +242,26 @@ class IdentityResolver:
         name = fields.name if fields.name and "@" not in fields.name else buyer.name
         details = ContactDetails(company=fields.company, phone=fields.phone)
         return _party(Address(buyer.email.lower(), name), details)
+
+    def _counterparty(self, msg: ParsedMessage, buyer: Party | None) -> Party | None:
+        if buyer is not None:
+            return buyer
+        direction = self._direction(msg, None)
+        if direction == "internal":
+            return None
+        if direction == "outbound":
+            candidates = (*msg.to, *msg.cc)
+        else:
+            candidates = (*((msg.sender,) if msg.sender else ()), *msg.reply_to)
+        party = next((a for a in candidates if self._is_party(a)), None)
+        return None if party is None else _party(party)
+
+    def _participants(self, msg: ParsedMessage, buyer: Party | None) -> tuple[str, ...]:
+        addresses = (*((msg.sender,) if msg.sender else ()), *msg.to, *msg.cc, *msg.reply_to)
+        keys = {customer_key(a.email)[0] for a in addresses if self._is_party(a)}
+        if buyer is not None:
+            keys.add(buyer.customer_key)
+        return tuple(sorted(keys))
 
     def _direction(self, msg: ParsedMessage, buyer: Party | None) -> Direction:
         if msg.sender is None or not self.is_own(msg.sender):

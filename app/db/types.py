@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from datetime import UTC, datetime
@@ -10,17 +11,19 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+_CROCKFORD = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789abcdefghjkmnpqrstvwxyz"
+)
 
 
 def new_id(prefix: str) -> str:
-    """Return a fresh opaque id ``<prefix>_<26 chars>``; later ids sort after earlier ones."""
-    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
-    chars = []
-    for _ in range(26):
-        value, digit = divmod(value, 32)
-        chars.append(_CROCKFORD[digit])
-    return f"{prefix}_{''.join(reversed(chars))}"
+    """Return a fresh opaque id ``<prefix>_<26 chars>``; later ids sort after earlier ones.
+
+    48 bits of milliseconds then 80 random bits, in Crockford's base32 (lower case), whose
+    character order is its value order.
+    """
+    raw = (time.time_ns() // 1_000_000).to_bytes(6, "big") + os.urandom(10)
+    return f"{prefix}_{base64.b32encode(raw)[:26].translate(_CROCKFORD).decode()}"
 
 
 def utcnow() -> datetime:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.sync import SyncRepository
-from app.db.tables import Mailbox
-from app.ingestion.service import BatchResult, store_batch
+from app.ingestion.batches import BatchWriter
+from app.ingestion.preparer import Preparer
+from app.ingestion.service import BatchResult
 from ingest.imap import ImapSession, StoredFolderState, batched, plan_folder_sync
 from ingest.sources import RawMessage
 
@@ -39,6 +40,7 @@ def sync_folder(
     imap: ImapSession,
     folder: str,
     batch_size: int,
+    preparer: Preparer,
     stop: threading.Event | None = None,
 ) -> FolderResult:
     """Bring the store up to date with ``folder``; returns early (safely) when ``stop`` is set."""
@@ -60,24 +62,28 @@ def sync_folder(
     result = FolderResult(folder, plan.action, BatchResult())
     if plan.action == "up_to_date":
         return result
+
+    def advance(session: Session, stored: BatchResult, last_uid: int | None) -> None:
+        row = SyncRepository(session).ensure_folder_state(mailbox_id, folder)
+        row.last_uid = max(row.last_uid, last_uid or 0)
+        row.messages += stored.imported
+        for source, reason in stored.quarantined:
+            log.warning("mailbox %s: quarantined %s: %s", mailbox_id, source, reason)
+
+    writer: BatchWriter[int] = BatchWriter(sessions, mailbox_id, preparer, advance)
     for uids in batched(imap.uids_after(plan.from_uid), batch_size):
         if stop is not None and stop.is_set():
-            return result
+            break
         fetched = imap.fetch_raw(uids)
         raws = [
             RawMessage(f"imap:{folder}/{uid}", fetched[uid], folder=folder, uid=uid)
             for uid in uids
             if uid in fetched
         ]
-        with sessions.begin() as session:
-            mailbox = session.get_one(Mailbox, mailbox_id)
-            batch = store_batch(session, mailbox, raws)
-            row = SyncRepository(session).ensure_folder_state(mailbox_id, folder)
-            row.last_uid = max(uids)
-            row.messages += batch.imported
-        result.stored.add(batch)
-        for source, reason in batch.quarantined:
-            log.warning("mailbox %s: quarantined %s: %s", mailbox_id, source, reason)
+        writer.write(raws, max(uids))
+    result.stored = writer.close()
+    if stop is not None and stop.is_set():
+        return result
     with sessions.begin() as session:
         row = SyncRepository(session).ensure_folder_state(mailbox_id, folder)
         row.highestmodseq = status.highestmodseq

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox
 from app.db.types import utcnow
+from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
 from app.secrets import SecretBox
 from app.sync.folder import sync_folder
@@ -85,6 +86,7 @@ def sync_mailbox(
     *,
     batch_size: int,
     timeout: float,
+    preparer: Preparer,
     stop: threading.Event | None = None,
 ) -> MailboxResult:
     """Sync every folder of a mailbox once; never raises for IMAP trouble.
@@ -103,7 +105,7 @@ def sync_mailbox(
     try:
         with ImapSession.connect(config) as imap:
             for folder in imap.sync_folders(folders):
-                done = sync_folder(sessions, mailbox_id, imap, folder, batch_size, stop)
+                done = sync_folder(sessions, mailbox_id, imap, folder, batch_size, preparer, stop)
                 result.stored.add(done.stored)
                 if stop is not None and stop.is_set():
                     break

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.sync import SyncRepository
 from app.db.tables import Mailbox
+from app.ingestion.preparer import Preparer
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.sync.mailbox import MailboxResult, imap_config, sync_mailbox
@@ -124,6 +125,7 @@ class SyncRunner:
         self.settings = settings
         self.sessions = sessions
         self.secrets = secrets
+        self.preparer = Preparer(settings.resolved_parse_workers())
         self._workers: dict[str, _MailboxWorker] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -143,6 +145,7 @@ class SyncRunner:
             mailbox_id,
             batch_size=self.settings.sync_batch_size,
             timeout=self.settings.imap_timeout,
+            preparer=self.preparer,
             stop=stop,
         )
 
@@ -219,3 +222,4 @@ class SyncRunner:
         if self._supervisor is not None:
             self._supervisor.join(max(0.0, deadline - time.monotonic()))
             self._supervisor = None
+        self.preparer.close()

@@ -30,12 +30,14 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runner(settings: Settings, sessions: sessionmaker[Session]) -> SyncRunner:
+def runner(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[SyncRunner]:
     """The real sync runner the app is given, not started: requests to it do nothing.
 
     Tests that watch mail arrive start it themselves (tests/api/test_mailbox_sync.py).
     """
-    return SyncRunner(settings, sessions, SecretBox.from_settings(settings))
+    sync_runner = SyncRunner(settings, sessions, SecretBox.from_settings(settings))
+    yield sync_runner
+    sync_runner.stop()
 
 
 @pytest.fixture

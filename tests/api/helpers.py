@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox
+from app.ingestion.preparer import Preparer
 from app.pipeline import import_path
 from tests.mail import make_email
 from tests.servers.dovecot import HOST, Account, DovecotServer
@@ -45,7 +46,8 @@ def store_mail(sessions: sessionmaker[Session], mailbox_id: str, folder: Path, c
         )
         (folder / f"{i}.eml").write_bytes(raw)
     (folder / "junk.bin").write_bytes(bytes(range(256)) * 4)
-    result = import_path(sessions, mailbox_id, folder, 100)
+    with Preparer(workers=0) as preparer:
+        result = import_path(sessions, mailbox_id, folder, 100, preparer)
     assert (result.imported, len(result.quarantined)) == (count, 1)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Contact, Customer, Message, QuarantinedMessage
+from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
 from app.pipeline import import_path, import_target
 from ingest.errors import SourceError
@@ -23,7 +24,8 @@ OWN = "exporter.com"
 def _import(sessions: sessionmaker[Session], path: Path, batch_size: int = 500) -> BatchResult:
     with sessions.begin() as session:
         target = import_target(session, "sales", [OWN])
-    return import_path(sessions, target.id, path, batch_size)
+    with Preparer(workers=2) as preparer:
+        return import_path(sessions, target.id, path, batch_size, preparer)
 
 
 def _write(folder: Path, name: str, data: bytes) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from app.db.tables import Mailbox, Message
 from app.db.types import new_id
 from app.secrets import SecretBox
 from app.settings import Settings
+from app.workers.runner import SyncRunner
 from tests.mail import make_email
 from tests.servers.dovecot import Account, DovecotServer, dovecot, dovecot_server, imap_account
 
@@ -33,6 +35,14 @@ def settings(database_url: str) -> Settings:
         sync_backoff_max_seconds=1.0,
         imap_timeout=5,
     )
+
+
+@pytest.fixture
+def runner(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[SyncRunner]:
+    """A sync runner on the test's store, stopped (its parser processes too) afterwards."""
+    sync_runner = SyncRunner(settings, sessions, SecretBox.from_settings(settings))
+    yield sync_runner
+    sync_runner.stop()
 
 
 def corpus(count: int, tag: str) -> list[bytes]:

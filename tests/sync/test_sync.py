@@ -9,15 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import FolderState, Mailbox
-from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.runner import SyncRunner
 from tests.servers.dovecot import Account, DovecotServer
 from tests.sync.conftest import add_mailbox, corpus, server_hashes, stored_hashes
-
-
-def _runner(settings: Settings, sessions: sessionmaker[Session]) -> SyncRunner:
-    return SyncRunner(settings, sessions, SecretBox.from_settings(settings))
 
 
 def _mailbox(sessions: sessionmaker[Session], mailbox_id: str) -> Mailbox:
@@ -36,12 +31,12 @@ def test_first_then_incremental_sync(
     imap_account: Account,
     settings: Settings,
     sessions: sessionmaker[Session],
+    runner: SyncRunner,
 ) -> None:
     user = imap_account.username
     dovecot.append(user, "INBOX", corpus(45, "first"))
     dovecot.append(user, "Sent", corpus(5, "sent"))
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
-    runner = _runner(settings, sessions)
 
     [first] = runner.run_once()
     assert first.error is None
@@ -71,12 +66,13 @@ def test_sync_leaves_seen_flags_untouched(
     imap_account: Account,
     settings: Settings,
     sessions: sessionmaker[Session],
+    runner: SyncRunner,
 ) -> None:
     user = imap_account.username
     dovecot.append(user, "INBOX", corpus(6, "unread"))
     dovecot.append(user, "INBOX", corpus(2, "read"), flags=[r"\Seen"])
     add_mailbox(sessions, settings, dovecot, imap_account)
-    [result] = _runner(settings, sessions).run_once()
+    [result] = runner.run_once()
     assert result.stored.imported == 8
     with dovecot.client(user) as client:
         client.select_folder("INBOX", readonly=True)
@@ -90,13 +86,13 @@ def test_uidvalidity_reset_adds_no_duplicates(
     imap_account: Account,
     settings: Settings,
     sessions: sessionmaker[Session],
+    runner: SyncRunner,
 ) -> None:
     user = imap_account.username
     dovecot.create_folder(user, "Deals")
     messages = corpus(30, "deal")
     dovecot.append(user, "Deals", messages)
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account, folders=["Deals"])
-    runner = _runner(settings, sessions)
     runner.run_once()
     before = _folders(sessions, mailbox_id)["Deals"].uidvalidity
 
@@ -117,11 +113,11 @@ def test_password_changed_on_the_server_parks_the_mailbox(
     imap_account: Account,
     settings: Settings,
     sessions: sessionmaker[Session],
+    runner: SyncRunner,
 ) -> None:
     user = imap_account.username
     dovecot.append(user, "INBOX", corpus(3, "pw"))
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
-    runner = _runner(settings, sessions)
     assert runner.run_once()[0].error is None
 
     dovecot.set_password(user, "a-new-password")
@@ -141,11 +137,11 @@ def test_server_outage_mid_sync_then_recovery(
     imap_account: Account,
     settings: Settings,
     sessions: sessionmaker[Session],
+    runner: SyncRunner,
 ) -> None:
     user = imap_account.username
     dovecot.append(user, "INBOX", corpus(400, "outage"))
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
-    runner = _runner(settings, sessions)
     results = []
     syncing = threading.Thread(target=lambda: results.extend(runner.run_once()))
     syncing.start()
@@ -174,11 +170,11 @@ def test_running_runner_picks_up_mail_appended_while_it_runs(
     imap_account: Account,
     settings: Settings,
     sessions: sessionmaker[Session],
+    runner: SyncRunner,
 ) -> None:
     user = imap_account.username
     dovecot.append(user, "INBOX", corpus(200, "bulk"))
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
-    runner = _runner(settings, sessions)
     runner.start()
     try:
         deadline = time.monotonic() + 20

@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.tables import Contact, Customer
 
+_CHUNK = 500
 
-def _insert_ignoring_conflicts(
-    session: Session,
-    table: type[Customer] | type[Contact],
-    rows: Sequence[dict[str, Any]],
-    unique: str,
-) -> None:
-    """INSERT rows, skipping any whose ``unique`` column value exists (race-safe)."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[unique])
-    session.execute(statement, list(rows))
+
+def _chunks(values: Collection[str]) -> list[list[str]]:
+    items = sorted(values)
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 class CustomerRepository:
@@ -32,31 +25,63 @@ class CustomerRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def ensure_customers(self, rows: Sequence[dict[str, Any]]) -> dict[str, Customer]:
-        """Create the customers (rows with id, key, kind, name) not stored yet; map key → row."""
-        _insert_ignoring_conflicts(self.session, Customer, rows, "key")
-        keys = [row["key"] for row in rows]
-        return {c.key: c for c in self.by_keys(keys)}
+    def _insert_ignoring_conflicts(
+        self, table: type[Customer] | type[Contact], rows: Sequence[dict[str, Any]], unique: str
+    ) -> None:
+        """INSERT rows, skipping any whose ``unique`` column value exists (race-safe)."""
+        if not rows:
+            return
+        name = self.session.get_bind().dialect.name
+        dialect = postgresql if name == "postgresql" else sqlite
+        statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[unique])
+        self.session.execute(statement, list(rows))
 
-    def by_keys(self, keys: Collection[str]) -> Sequence[Customer]:
-        """The stored customers with these keys."""
-        if not keys:
-            return []
-        return self.session.scalars(select(Customer).where(Customer.key.in_(set(keys)))).all()
+    def customer_rows(self, keys: Collection[str]) -> dict[str, Row[Any]]:
+        """Map customer keys to (id, key, kind, name, first_contact_at, last_contact_at)."""
+        found: dict[str, Row[Any]] = {}
+        for chunk in _chunks(keys):
+            query = select(
+                Customer.id,
+                Customer.key,
+                Customer.kind,
+                Customer.name,
+                Customer.first_contact_at,
+                Customer.last_contact_at,
+            ).where(Customer.key.in_(chunk))
+            found.update({row.key: row for row in self.session.execute(query)})
+        return found
 
-    def get_by_key(self, key: str) -> Customer | None:
-        """The customer with this key, or None."""
-        return self.session.scalars(select(Customer).where(Customer.key == key)).first()
+    def insert_customers(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert customers (dicts of columns) whose key is not stored yet."""
+        self._insert_ignoring_conflicts(Customer, rows, "key")
 
-    def ensure_contacts(self, rows: Sequence[dict[str, Any]]) -> dict[str, Contact]:
-        """Create the contacts (rows with id, email, customer_id) not stored; map email → row."""
-        _insert_ignoring_conflicts(self.session, Contact, rows, "email")
-        emails = {row["email"] for row in rows}
-        if not emails:
-            return {}
-        contacts = self.session.scalars(select(Contact).where(Contact.email.in_(emails)))
-        return {c.email: c for c in contacts}
+    def update_customers(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update customers by id (each dict holds ``id`` and the columns to change)."""
+        if rows:
+            self.session.execute(update(Customer), list(rows))
 
-    def get_contact(self, email: str) -> Contact | None:
-        """The contact with this address, or None."""
-        return self.session.scalars(select(Contact).where(Contact.email == email)).first()
+    def contact_rows(self, emails: Collection[str]) -> dict[str, Row[Any]]:
+        """Map addresses to (id, email, customer_id, name, title, phone, company, last_seen_at)."""
+        found: dict[str, Row[Any]] = {}
+        for chunk in _chunks(emails):
+            query = select(
+                Contact.id,
+                Contact.email,
+                Contact.customer_id,
+                Contact.name,
+                Contact.title,
+                Contact.phone,
+                Contact.company,
+                Contact.last_seen_at,
+            ).where(Contact.email.in_(chunk))
+            found.update({row.email: row for row in self.session.execute(query)})
+        return found
+
+    def insert_contacts(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert contacts (dicts of columns) whose address is not stored yet."""
+        self._insert_ignoring_conflicts(Contact, rows, "email")
+
+    def update_contacts(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update contacts by id (each dict holds ``id`` and the columns to change)."""
+        if rows:
+            self.session.execute(update(Contact), list(rows))

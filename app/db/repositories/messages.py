@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from app.db.tables import Message, QuarantinedMessage
 
 _CHUNK = 500
+
+
+def _table(model: type[Message] | type[QuarantinedMessage]) -> Table:
+    """The Core table of a model: plain executemany INSERTs, without the ORM's bookkeeping."""
+    return cast(Table, model.__table__)
 
 
 def _chunks(values: Collection[str]) -> list[list[str]]:
@@ -68,12 +73,12 @@ class MessageRepository:
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert message rows (dicts of Message columns) in one statement."""
         if rows:
-            self.session.execute(insert(Message), list(rows))
+            self.session.execute(insert(_table(Message)), list(rows))
 
     def quarantine_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert quarantine rows (dicts of QuarantinedMessage columns) in one statement."""
         if rows:
-            self.session.execute(insert(QuarantinedMessage), list(rows))
+            self.session.execute(insert(_table(QuarantinedMessage)), list(rows))
 
     def quarantined(self, mailbox_id: str) -> Sequence[QuarantinedMessage]:
         """The quarantine entries of a mailbox, oldest first."""

@@ -1,0 +1,91 @@
+"""Write a stream of raw messages to the store in batches, one batch prepared ahead.
+
+For each batch: leave out what the mailbox has already (by raw sha256), prepare the rest
+(hash, compress, parse — in worker processes when there are some) while the previous batch
+is stored, then store it and commit, together with the caller's position (an IMAP folder's
+last UID) in the same transaction. A kill at any instant loses at most the batches not yet
+committed, which the next run fetches again, and never stores a message twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.repositories.messages import MessageRepository
+from app.db.tables import Mailbox
+from app.ingestion.preparer import Preparer
+from app.ingestion.service import BatchResult, store_batch
+from ingest.prepare import Prepared
+from ingest.sources import RawMessage
+
+Marker = TypeVar("Marker")
+
+
+@dataclass(slots=True)
+class _Pending(Generic[Marker]):
+    raws: list[RawMessage]
+    hashes: set[str]
+    prepared: Callable[[], list[Prepared]]
+    duplicates: int
+    marker: Marker | None
+
+
+class BatchWriter(Generic[Marker]):
+    """Stores batches for one mailbox; ``after_store(session, result, marker)`` runs in each
+    batch's transaction (to move a folder position with it)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        mailbox_id: str,
+        preparer: Preparer,
+        after_store: Callable[[Session, BatchResult, Marker | None], None] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.mailbox_id = mailbox_id
+        self.preparer = preparer
+        self.after_store = after_store
+        self.total = BatchResult()
+        self._pending: _Pending[Marker] | None = None
+
+    def write(self, raws: Sequence[RawMessage], marker: Marker | None = None) -> None:
+        """Queue one batch; the batch before it is stored and committed meanwhile."""
+        in_flight = self._pending.hashes if self._pending else set()
+        hashed = [(raw, hashlib.sha256(raw.data).hexdigest()) for raw in raws]
+        with self.sessions() as session:
+            known = MessageRepository(session).known_hashes(
+                self.mailbox_id, {sha for _, sha in hashed}
+            )
+        fresh: list[RawMessage] = []
+        hashes: set[str] = set()
+        for raw, sha in hashed:
+            if sha not in known and sha not in in_flight and sha not in hashes:
+                hashes.add(sha)
+                fresh.append(raw)
+        prepared = self.preparer.submit([raw.data for raw in fresh])
+        self.flush()
+        self._pending = _Pending(fresh, hashes, prepared, len(raws) - len(fresh), marker)
+
+    def flush(self) -> None:
+        """Store and commit the queued batch, if any."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        prepared = pending.prepared()
+        with self.sessions.begin() as session:
+            mailbox = session.get_one(Mailbox, self.mailbox_id)
+            result = store_batch(session, mailbox, list(zip(pending.raws, prepared, strict=True)))
+            result.duplicates = pending.duplicates
+            if self.after_store is not None:
+                self.after_store(session, result, pending.marker)
+        self.total.add(result)
+
+    def close(self) -> BatchResult:
+        """Store what is queued and return the totals of every batch written."""
+        self.flush()
+        return self.total

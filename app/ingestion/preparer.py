@@ -1,0 +1,85 @@
+"""Run `ingest.prepare` over batches: inline, or in worker processes on other cores.
+
+Parsing is most of the CPU an import or a sync spends; a pool of worker processes (started
+with ``forkserver``, so the threads of the parent are never forked) parses one batch while
+the caller fetches or stores another.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Self
+
+from ingest.prepare import Prepared, prepare
+
+log = logging.getLogger("leadlens.ingest")
+
+MIN_POOLED_BATCH = 32
+
+
+class Preparer:
+    """Prepares batches of raw messages; ``workers=0`` does it inline in the caller."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                context = multiprocessing.get_context("forkserver")
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            return self._pool
+
+    def submit(self, datas: Sequence[bytes]) -> Callable[[], list[Prepared]]:
+        """Start preparing ``datas``; the returned call waits for the results, in order."""
+        if self.workers == 0 or len(datas) < MIN_POOLED_BATCH:
+            done = [prepare(data) for data in datas]
+            return lambda: done
+        chunk = max(1, len(datas) // (self.workers * 4))
+        try:
+            results = self._executor().map(prepare, datas, chunksize=chunk)
+        except BrokenProcessPool:
+            return self._restart_inline(datas)
+
+        def wait() -> list[Prepared]:
+            try:
+                return list(results)
+            except BrokenProcessPool:
+                return self._restart_inline(datas)()
+
+        return wait
+
+    def _restart_inline(self, datas: Sequence[bytes]) -> Callable[[], list[Prepared]]:
+        log.warning("a parser worker process died; preparing this batch inline")
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        done = [prepare(data) for data in datas]
+        return lambda: done
+
+    def close(self) -> None:
+        """Stop the worker processes (if any were started)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
