@@ -11,15 +11,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli_admin import apikey_cli, mailbox_cli
 from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
+from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.session import create_db_engine, session_factory
+from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
 from app.errors import LeadlensError
 from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target
 from app.secrets import SecretBox
 from app.settings import Settings
+from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 from ingest.errors import SourceError
 from ingest.sources import count_messages
@@ -73,6 +77,13 @@ def import_command(
         list[str] | None,
         typer.Option("--own-domain", help="A domain of your own company (repeatable)."),
     ] = None,
+    enrich: Annotated[
+        bool,
+        typer.Option(
+            "--enrich/--no-enrich",
+            help="Enrich what was imported (language, intent, traits, embedding, topic).",
+        ),
+    ] = True,
 ) -> None:
     """Import messages from PATH; a second run of the same input adds nothing.
 
@@ -107,12 +118,63 @@ def import_command(
                 )
     except (LeadlensError, SourceError) as exc:
         raise _fail(str(exc)) from None
+    if enrich:
+        _enrich(settings, sessions)
     for source, reason in result.quarantined:
         typer.echo(f"quarantined {source}: {reason}")
     typer.echo(
         f"imported={result.imported} duplicates={result.duplicates} "
         f"quarantined={len(result.quarantined)}"
     )
+
+
+def _enrich(settings: Settings, sessions: sessionmaker[Session]) -> int:
+    """Enrich everything pending with a progress bar; re-cluster topics when due."""
+    runner = EnrichmentRunner(settings, sessions)
+    with sessions() as session:
+        pending = EnrichmentRepository(session).pending_count()
+    if not pending:
+        return 0
+    err.print("loading the sentence model…", highlight=False)
+    embedder = runner.embedder()
+    with Progress(
+        TextColumn("enriching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("enrich", total=pending)
+        done = enrich_pending(
+            sessions,
+            embedder,
+            settings.enrich_batch_size,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    if needs_rebuild(sessions):
+        err.print("clustering topics…", highlight=False)
+        rebuild_topics(sessions, seed=settings.topic_seed)
+    return done
+
+
+@cli.command("rebuild")
+def rebuild_command() -> None:
+    """Enrich what is pending, then re-cluster topics now (ids and names of topics survive).
+
+    Prints the new `topics_version` as its last line.
+    """
+    settings = _settings()
+    engine = create_db_engine(settings.database_url)
+    try:
+        ensure_migrated(engine)
+    except LeadlensError as exc:
+        raise _fail(str(exc)) from None
+    sessions = session_factory(engine)
+    _enrich(settings, sessions)
+    err.print("clustering topics…", highlight=False)
+    version = rebuild_topics(sessions, seed=settings.topic_seed)
+    typer.echo(f"topics_version={version}")
 
 
 def _runner(settings: Settings) -> SyncRunner:
@@ -180,15 +242,23 @@ def serve(
 
     settings = _settings()
     try:
-        runner = _runner(settings)
-        application = create_app(settings, sync=runner)
+        engine = create_db_engine(settings.database_url)
+        ensure_migrated(engine)
+        sessions = session_factory(engine)
+        enrichment = EnrichmentRunner(settings, sessions)
+        runner = SyncRunner(
+            settings, sessions, SecretBox.from_settings(settings), after_sync=enrichment.wake
+        )
+        application = create_app(settings, sync=runner, enrichment=enrichment)
     except LeadlensError as exc:
         raise _fail(str(exc)) from None
+    enrichment.start()
     runner.start()
     try:
         uvicorn.run(application, host=host or settings.host, port=port or settings.port)
     finally:
         runner.stop()
+        enrichment.stop()
 
 
 cli.add_typer(apikey_cli, name="apikey")

@@ -130,3 +130,16 @@ class SecretKeyError(LeadlensError):
 
     code = "secret_key_error"
     status_code = 503
+
+
+class TagNotRenamableError(ConflictError):
+    """Trait tags carry fixed vocabulary names; only topics (interest tags) can be renamed."""
+
+    code = "tag_not_renamable"
+
+
+class ServiceUnavailableError(LeadlensError):
+    """This process cannot do that now (e.g. it runs without background workers)."""
+
+    code = "unavailable"
+    status_code = 503

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,23 @@ class Settings(BaseSettings):
         le=64,
         description="Processes that parse mail beside the main one (0: none; unset: by cores).",
     )
+    embedding_model_dir: Path | None = Field(
+        default=None,
+        description="A local sentence-transformers model folder (default: bundled MiniLM).",
+    )
+    embedding_backend: Literal["torch", "onnx-int8"] = Field(
+        default="torch", description="Run the sentence model with torch, or as int8 ONNX."
+    )
+    embedding_device: str | None = Field(
+        default=None, description="torch device for the sentence model (default: cuda if any)."
+    )
+    enrich_batch_size: int = Field(
+        default=256, ge=1, le=10_000, description="Messages enriched and committed per batch."
+    )
+    enrich_poll_seconds: float = Field(
+        default=2.0, gt=0, description="Longest wait before new mail is enriched."
+    )
+    topic_seed: int = Field(default=42, description="Seed of topic clustering (deterministic).")
     host: str = Field(default="127.0.0.1", description="Address `leadlens serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadlens serve` uses.")
     log_level: str = Field(default="INFO", description="Python logging level name.")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.secrets import SecretBox
 from app.workers import SyncTrigger
+from app.workers.enrichment import EnrichmentRunner
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:
@@ -26,6 +27,12 @@ def get_sync(request: Request) -> SyncTrigger | None:
     return cast(SyncTrigger | None, request.app.state.sync)
 
 
+def get_enrichment(request: Request) -> EnrichmentRunner:
+    """The enrichment runner of this process (it owns the sentence model)."""
+    return cast(EnrichmentRunner, request.app.state.enrichment)
+
+
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
 Secrets = Annotated[SecretBox, Depends(get_secrets)]
 Sync = Annotated[SyncTrigger | None, Depends(get_sync)]
+Enrichment = Annotated[EnrichmentRunner, Depends(get_enrichment)]

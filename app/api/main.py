@@ -9,14 +9,22 @@ from fastapi import FastAPI
 
 from app.api.errors import install_error_handlers
 from app.api.mailboxes.endpoints import router as mailboxes_router
+from app.api.operations.endpoints import router as operations_router
+from app.api.tags.endpoints import router as tags_router
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine, session_factory
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers import SyncTrigger
+from app.workers.enrichment import EnrichmentRunner
 
 
-def create_app(settings: Settings, *, sync: SyncTrigger | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    sync: SyncTrigger | None = None,
+    enrichment: EnrichmentRunner | None = None,
+) -> FastAPI:
     """The leadlens API for ``settings``; raises DatabaseNotMigratedError on an old schema.
 
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
@@ -42,6 +50,7 @@ def create_app(settings: Settings, *, sync: SyncTrigger | None = None) -> FastAP
     app.state.sessions = session_factory(engine)
     app.state.secrets = SecretBox.from_settings(settings)
     app.state.sync = sync
+    app.state.enrichment = enrichment or EnrichmentRunner(settings, app.state.sessions)
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["operations"])
@@ -50,4 +59,6 @@ def create_app(settings: Settings, *, sync: SyncTrigger | None = None) -> FastAP
         return {"status": "ok"}
 
     app.include_router(mailboxes_router)
+    app.include_router(tags_router)
+    app.include_router(operations_router)
     return app

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -161,6 +162,10 @@ class Message(Base):
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    intent: Mapped[str | None] = mapped_column(String(24))
+    intent_score: Mapped[float | None] = mapped_column(Float)
+    valid_inquiry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    enriched_at: Mapped[datetime | None] = mapped_column(index=True)
     body_format: Mapped[str] = mapped_column(String(8))
     new_text: Mapped[str] = mapped_column(Text, default="")
     quoted_text: Mapped[str] = mapped_column(Text, default="")
@@ -189,3 +194,68 @@ class QuarantinedMessage(Base):
     raw_sha256: Mapped[str] = mapped_column(String(64))
     raw_size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageEmbedding(Base):
+    """The sentence embedding of what a message says (subject + new text), float32 bytes."""
+
+    __tablename__ = "message_embeddings"
+
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    model_version: Mapped[str] = mapped_column(String(200))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Topic(Base):
+    """A discovered interest topic; its id and a user-given name survive re-clustering."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    user_name: Mapped[str | None] = mapped_column(String(200))
+    keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageTopic(Base):
+    """The topic a message was assigned to (None: an outlier), with the confidence."""
+
+    __tablename__ = "message_topics"
+
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("topics.id", ondelete="SET NULL"), index=True
+    )
+    confidence: Mapped[float] = mapped_column(Float)
+
+
+class MessageTrait(Base):
+    """One trait a message supports (SPEC §5 vocabularies), with the text that produced it."""
+
+    __tablename__ = "message_traits"
+    __table_args__ = (Index("ix_message_traits_name_value", "name", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)
+
+
+class PipelineState(Base):
+    """Small named values of the pipeline: the current topics and model versions."""
+
+    __tablename__ = "pipeline_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

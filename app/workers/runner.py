@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -120,8 +120,13 @@ class SyncRunner:
     """Keeps every IMAP mailbox of the store in sync from inside this process."""
 
     def __init__(
-        self, settings: Settings, sessions: sessionmaker[Session], secrets: SecretBox
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        secrets: SecretBox,
+        after_sync: Callable[[], None] | None = None,
     ) -> None:
+        self.after_sync = after_sync
         self.settings = settings
         self.sessions = sessions
         self.secrets = secrets
@@ -139,7 +144,7 @@ class SyncRunner:
             mailbox = session.get(Mailbox, mailbox_id)
             if mailbox is None or mailbox.state == "disabled" or mailbox.auth_failed_at:
                 return None
-        return sync_mailbox(
+        result = sync_mailbox(
             self.sessions,
             self.secrets,
             mailbox_id,
@@ -148,6 +153,9 @@ class SyncRunner:
             preparer=self.preparer,
             stop=stop,
         )
+        if result.stored.imported and self.after_sync is not None:
+            self.after_sync()
+        return result
 
     def mailbox_ids(self) -> list[str]:
         """The mailboxes this runner keeps in sync right now."""

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from imapclient import IMAPClient  # type: ignore[import-untyped]
+from imapclient import IMAPClient
 
 from ingest.imap.config import ImapConfig
 from ingest.imap.errors import ImapProtocolError, ImapUnreachableError, translate_errors

@@ -12,7 +12,7 @@ import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from imapclient.exceptions import LoginError  # type: ignore[import-untyped]
+from imapclient.exceptions import LoginError
 
 
 class ImapError(Exception):

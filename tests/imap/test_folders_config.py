@@ -6,7 +6,7 @@ import socket
 import ssl
 
 import pytest
-from imapclient.exceptions import LoginError  # type: ignore[import-untyped]
+from imapclient.exceptions import LoginError
 
 from ingest.imap import (
     ImapAuthError,

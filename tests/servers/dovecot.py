@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from imapclient import IMAPClient  # type: ignore[import-untyped]
+from imapclient import IMAPClient
 
 from tests.conftest import skip_or_fail
 

@@ -16,7 +16,20 @@ from app.db.migrations import alembic_config, current_revision, head_revision, u
 from app.db.session import create_db_engine
 from app.db.tables import Base
 
-TABLES = {"mailboxes", "folder_states", "messages", "quarantine", "customers", "contacts"}
+TABLES = {
+    "mailboxes",
+    "folder_states",
+    "messages",
+    "quarantine",
+    "customers",
+    "contacts",
+    "api_keys",
+    "message_embeddings",
+    "topics",
+    "message_topics",
+    "message_traits",
+    "pipeline_state",
+}
 
 
 def test_migrated_database_is_at_head(engine: Engine) -> None:

@@ -1,0 +1,60 @@
+"""``/v1/status`` (how far the pipeline has got) and ``/v1/rebuild`` (re-cluster now)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel
+
+from app.api.auth import require_scope
+from app.api.deps import Enrichment, Sessions
+from app.api.responses import ERROR_RESPONSES
+from app.db.repositories.enrichment import EnrichmentRepository
+from app.enrichment.service import TOPICS_VERSION
+
+router = APIRouter(tags=["operations"], responses=ERROR_RESPONSES)
+
+MODEL_VERSION = "model_version"
+
+
+class StatusOut(BaseModel):
+    """Counts an operator (or a script) reads to tell when everything has been processed."""
+
+    messages: int
+    quarantined: int
+    pending_enrichment: int
+    syncing_mailboxes: int
+    topics_version: str | None
+    model_version: str | None
+
+
+class RebuildAccepted(BaseModel):
+    """The rebuild runs in the background; `GET /v1/status` shows new versions when done."""
+
+    status: str
+    topics_version: str | None
+
+
+@router.get("/v1/status", dependencies=[Depends(require_scope("read"))])
+def get_status(sessions: Sessions) -> StatusOut:
+    """Messages stored, quarantined and waiting for enrichment; the current versions."""
+    with sessions() as session:
+        repository = EnrichmentRepository(session)
+        return StatusOut(
+            **repository.status_counts(),
+            pending_enrichment=repository.pending_count(),
+            topics_version=repository.state(TOPICS_VERSION),
+            model_version=repository.state(MODEL_VERSION),
+        )
+
+
+@router.post(
+    "/v1/rebuild",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(require_scope("admin"))],
+)
+def rebuild(sessions: Sessions, enrichment: Enrichment) -> RebuildAccepted:
+    """Re-cluster topics now, in the background; `topics_version` changes when done."""
+    enrichment.request_rebuild()
+    with sessions() as session:
+        current = EnrichmentRepository(session).state(TOPICS_VERSION)
+    return RebuildAccepted(status="accepted", topics_version=current)

@@ -1,0 +1,76 @@
+"""Request and response bodies of the tagging endpoints."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TagRequest(BaseModel):
+    """A raw email to tag: the body as text or HTML, optionally its subject and sender."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    subject: str | None = Field(default=None, max_length=2_000)
+    body: str = Field(min_length=1, max_length=1_000_000)
+    sender: str | None = Field(default=None, alias="from", max_length=320)
+
+
+class Evidence(BaseModel):
+    """What produced a tag: a message (when stored) and the snippet."""
+
+    message_id: str | None = None
+    snippet: str
+
+
+class TagOut(BaseModel):
+    """A tag with its score in [0, 1] and its evidence."""
+
+    id: str
+    kind: str
+    name: str
+    value: str | None
+    score: float
+    evidence: list[Evidence]
+
+
+class ValidInquiry(BaseModel):
+    """Whether a message is a valid inquiry (SPEC §6), and what it lacks."""
+
+    value: bool
+    missing: list[str]
+
+
+class TagResult(BaseModel):
+    """What leadlens reads in one email, storing nothing."""
+
+    language: str | None
+    intent: str
+    valid_inquiry: ValidInquiry
+    tags: list[TagOut]
+
+
+class TagSummary(BaseModel):
+    """A tag across the store: topics (interest) and trait values, with their reach."""
+
+    id: str
+    kind: str
+    name: str
+    value: str | None
+    keywords: list[str]
+    customers: int
+    messages: int
+
+
+class TagPage(BaseModel):
+    """One page of tags."""
+
+    items: list[TagSummary]
+    next_cursor: str | None
+
+
+class TagRename(BaseModel):
+    """A new name for a topic (kept across re-clustering)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)

@@ -1,0 +1,69 @@
+"""What enrichment computes for messages: language, intent, inquiry check, traits, embedding,
+topic — pure of the store, so the API's stateless tagging uses the same code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from models.embedder import Embedder, message_text
+from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_intent
+from models.language import detect_language
+from models.topics import Assignment, Topic, assign_topics
+from models.traits import TraitHit, TraitInput, extract_traits
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True, slots=True)
+class MessageInput:
+    """One message as enrichment needs it."""
+
+    subject: str
+    new_text: str
+    signature: str
+    sender_email: str | None
+    direction: str
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """Everything enrichment found in one message."""
+
+    language: str | None
+    intent: IntentResult
+    inquiry: InquiryCheck | None
+    traits: tuple[TraitHit, ...]
+    embedding: NDArray[np.float32]
+    topic: Assignment | None
+
+
+def enrich(
+    embedder: Embedder, topics: Sequence[Topic], messages: Sequence[MessageInput]
+) -> list[Enrichment]:
+    """Enrich ``messages`` (one embedding call for the batch); topic None without topics."""
+    vectors = embedder.embed([message_text(m.subject, m.new_text) for m in messages])
+    assignments = assign_topics(vectors, topics) if topics else (None,) * len(messages)
+    results = []
+    for message, vector, topic in zip(messages, vectors, assignments, strict=True):
+        language = detect_language(f"{message.subject}\n{message.new_text}")
+        intent = classify_intent(message.subject, message.new_text, message.direction)
+        inquiry = (
+            check_inquiry(
+                message.subject, message.new_text, message.signature, message.sender_email
+            )
+            if intent.intent == "inquiry" and message.direction == "inbound"
+            else None
+        )
+        traits = extract_traits(
+            TraitInput(
+                subject=message.subject,
+                new_text=message.new_text,
+                signature=message.signature,
+                sender_email=message.sender_email,
+                direction=message.direction,  # type: ignore[arg-type]
+                language=language,
+            )
+        )
+        results.append(Enrichment(language, intent, inquiry, traits, vector, topic))
+    return results

@@ -1,0 +1,174 @@
+"""Enrich what was stored, in committed batches; re-cluster topics on demand.
+
+Both are idempotent and resumable: a batch is committed with its messages marked enriched,
+so a kill loses at most the batch in flight, and enriching a message again replaces its
+results.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.tables import Topic as TopicRow
+from app.db.types import new_id
+from app.enrichment.enricher import MessageInput, enrich
+from models.embedder import Embedder
+from models.topics import Topic, fit_topics
+
+log = logging.getLogger("leadlens.enrich")
+
+TOPICS_VERSION = "topics_version"
+TOPICS_FIT_SIZE = "topics_fit_size"
+TOPICS_NEXT_ID = "topics_next_id"  # ids of topics that disappeared are never reused
+
+
+def model_topics(rows: Sequence[TopicRow]) -> list[Topic]:
+    """Stored topics as the topic model sees them (a user-given name wins)."""
+    return [
+        Topic(
+            id=row.id,
+            name=row.user_name or row.name,
+            keywords=tuple(row.keywords),
+            size=row.size,
+            centroid=np.frombuffer(row.centroid, dtype=np.float32),
+        )
+        for row in rows
+    ]
+
+
+def enrich_pending(
+    sessions: sessionmaker[Session],
+    embedder: Embedder,
+    batch_size: int = 256,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Enrich every message stored and not enriched yet; returns how many were enriched."""
+    done = 0
+    while True:
+        with sessions() as session:
+            repository = EnrichmentRepository(session)
+            rows = repository.pending(batch_size)
+            topics = model_topics(repository.topics())
+        if not rows:
+            return done
+        results = enrich(
+            embedder,
+            topics,
+            [
+                MessageInput(r.subject, r.new_text, r.signature_text, r.from_email, r.direction)
+                for r in rows
+            ],
+        )
+        messages: list[dict[str, Any]] = []
+        embeddings: list[dict[str, Any]] = []
+        traits: list[dict[str, Any]] = []
+        assignments: list[dict[str, Any]] = []
+        for row, found in zip(rows, results, strict=True):
+            inquiry = found.inquiry
+            messages.append(
+                {
+                    "id": row.id,
+                    "language": found.language,
+                    "intent": found.intent.intent,
+                    "intent_score": found.intent.score,
+                    "valid_inquiry": None
+                    if inquiry is None
+                    else {"value": inquiry.value, "missing": list(inquiry.missing)},
+                }
+            )
+            embeddings.append(
+                {
+                    "message_id": row.id,
+                    "model_version": embedder.version,
+                    "vector": found.embedding.astype(np.float32).tobytes(),
+                }
+            )
+            traits.extend(
+                {
+                    "message_id": row.id,
+                    "name": hit.name,
+                    "value": hit.value,
+                    "score": hit.score,
+                    "evidence": hit.evidence,
+                }
+                for hit in found.traits
+            )
+            if found.topic is not None:
+                assignments.append(
+                    {
+                        "message_id": row.id,
+                        "topic_id": found.topic.topic_id,
+                        "confidence": found.topic.confidence,
+                    }
+                )
+        with sessions.begin() as session:
+            EnrichmentRepository(session).store(messages, embeddings, traits, assignments)
+        done += len(rows)
+        if on_progress is not None:
+            on_progress(len(rows))
+
+
+def rebuild_topics(sessions: sessionmaker[Session], seed: int = 42) -> str:
+    """Re-cluster every embedded message; ids and user names of matched topics survive.
+
+    Returns the new ``topics_version`` (always a new value, even when nothing changed).
+    """
+    with sessions() as session:
+        repository = EnrichmentRepository(session)
+        ids, vectors, texts = repository.embeddings()
+        stored = repository.topics()
+        previous = model_topics(stored)
+        user_names = {row.id: row.user_name for row in stored if row.user_name}
+        next_id = int(repository.state(TOPICS_NEXT_ID) or 1)
+    matrix = (
+        np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
+        if vectors
+        else np.zeros((0, 0), dtype=np.float32)
+    )
+    fit = fit_topics(matrix, texts, previous=previous, seed=seed, next_id=next_id)
+    version = new_id("tv")
+    with sessions.begin() as session:
+        repository = EnrichmentRepository(session)
+        repository.replace_topics(
+            [
+                {
+                    "id": topic.id,
+                    "name": topic.name,
+                    "user_name": user_names.get(topic.id),
+                    "keywords": list(topic.keywords),
+                    "size": topic.size,
+                    "centroid": topic.centroid.astype(np.float32).tobytes(),
+                }
+                for topic in fit.topics
+            ],
+            [
+                {"message_id": mid, "topic_id": a.topic_id, "confidence": a.confidence}
+                for mid, a in zip(ids, fit.assignments, strict=True)
+            ],
+        )
+        repository.set_state(TOPICS_VERSION, version)
+        repository.set_state(TOPICS_FIT_SIZE, str(len(ids)))
+        issued = max((topic.id for topic in fit.topics), default=0) + 1
+        repository.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))
+    log.info(
+        "topics rebuilt: %d topics over %d messages, %.0f%% outliers",
+        len(fit.topics),
+        len(ids),
+        100 * fit.outlier_share,
+    )
+    return version
+
+
+def needs_rebuild(sessions: sessionmaker[Session], min_messages: int = 200) -> bool:
+    """True when there are no topics yet over enough messages, or the corpus has doubled."""
+    with sessions() as session:
+        repository = EnrichmentRepository(session)
+        fitted = int(repository.state(TOPICS_FIT_SIZE) or 0)
+        embedded = repository.embedded_count()
+    return embedded >= min_messages and embedded >= 2 * max(fitted, min_messages // 2)

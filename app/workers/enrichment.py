@@ -1,0 +1,95 @@
+"""The in-process enrichment runner: enriches new mail in the background, rebuilds topics.
+
+Inside `leadlens serve` it runs as one thread: after each sync (or every
+``enrich_poll_seconds``) it enriches what is pending, re-clusters topics when there are
+none yet or the corpus has doubled, and serves `POST /v1/rebuild`. The sentence model is
+loaded once, on first use, and shared with the stateless tagging endpoint.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from models.embedder import Embedder, load_embedder
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
+from app.settings import Settings
+
+log = logging.getLogger("leadlens.enrich")
+
+
+class EnrichmentRunner:
+    """Owns the embedder and the background enrichment thread."""
+
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self._embedder: Embedder | None = None
+        self._load_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._rebuild = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def embedder(self) -> Embedder:
+        """The sentence model, loaded on first use (offline, from the configured place)."""
+        with self._load_lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(
+                    self.settings.embedding_model_dir,
+                    backend=self.settings.embedding_backend,
+                    device=self.settings.embedding_device,
+                )
+                log.info("sentence model loaded: %s", self._embedder.version)
+            return self._embedder
+
+    def enrich_now(self) -> int:
+        """Enrich everything pending, then re-cluster if due; returns messages enriched."""
+        done = enrich_pending(self.sessions, self.embedder(), self.settings.enrich_batch_size)
+        if self._rebuild.is_set() or needs_rebuild(self.sessions):
+            self._rebuild.clear()
+            rebuild_topics(self.sessions, seed=self.settings.topic_seed)
+        return done
+
+    def wake(self) -> None:
+        """New mail was stored: enrich it soon."""
+        self._wake.set()
+
+    def request_rebuild(self) -> None:
+        """Re-cluster topics soon, in the background thread or a one-off one (returns at once)."""
+        self._rebuild.set()
+        self._wake.set()
+        if self._thread is None:
+            threading.Thread(target=self._run_once, name="rebuild", daemon=True).start()
+
+    def _run_once(self) -> None:
+        try:
+            self.enrich_now()
+        except Exception:
+            log.exception("rebuild failed")
+
+    def start(self) -> None:
+        """Start the background thread."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="enrich", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.enrich_now()
+            except Exception:
+                log.exception("enrichment failed; retrying later")
+            self._wake.wait(self.settings.enrich_poll_seconds)
+            self._wake.clear()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the background thread after the batch in flight."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

@@ -1,0 +1,222 @@
+"""Phrases behind :mod:`models.intent`: per intent, in English, Spanish, Portuguese, French,
+German, Russian and Chinese, with weights (0.8 a phrase that nearly settles it, 0.4–0.5
+one that often goes with it). Also the word lists of the valid-inquiry check."""
+
+from __future__ import annotations
+
+from models.lexicon import Rule, rules, word_set
+
+__all__ = [
+    "FREEMAIL_BRANDS",
+    "FREEMAIL_DOMAINS",
+    "GENERIC_CJK",
+    "GENERIC_WORDS",
+    "INTENT_RULES",
+    "UPPER_ONLY",
+]
+
+_I = "intent:"
+INTENT_RULES: tuple[Rule, ...] = (
+    *rules(
+        _I + "inquiry",
+        0.85,
+        """inquiry|enquiry|rfq|request for quotation|
+        request for quote|request a quote|please quote|kindly quote|pls quote|quote us|
+        quote me|send us your quotation|send me your quotation|send us a quotation|
+        send us your price|send me your price|send us the price|send me the price|
+        send us your best price|send me your best price|price list|pricelist|
+        what is the price|what's the price|how much is|how much for|we are interested in|
+        i am interested in|interested in your|please advise the price|please advise price|
+        can you quote|could you quote|solicitud de cotización|solicitud de presupuesto|
+        favor de cotizar|nos puede cotizar|envíenos su cotización|lista de precios|
+        estamos interesados|nos interesa|cuánto cuesta|solicitação de orçamento|
+        pedido de cotação|pedido de orçamento|solicito cotação|gostaria de saber o preço|
+        lista de preços|tabela de preços|estamos interessados|temos interesse|quanto custa|
+        demande de prix|demande de devis|demande de cotation|nous sommes intéressés|
+        je suis intéressé|liste de prix|liste des prix|quel est le prix|combien coûte|
+        anfrage|preisanfrage|angebotsanfrage|bitte um angebot|bitte um ein angebot|
+        bitten um angebot|bitten um ein angebot|preisliste|wir sind interessiert|
+        was kostet|запрос|запрос цены|запрос цен|прошу прислать|просим прислать|
+        пришлите цену|пришлите прайс|прайс - лист|прайс|интересует|интересуют|
+        сколько стоит|询价|询盘|请报价|请发报价|报个价|求购|采购需求|感兴趣|价格表|价目表|多少钱|
+        请提供报价""",
+    ),
+    *rules(
+        _I + "quotation",
+        0.8,
+        """our quotation|our quote|our offer|our best offer|
+        our price|our prices|attached quotation|quotation attached|quotation as below|
+        quotation as follows|please find attached our quotation|please find our quotation|
+        we are pleased to quote|we are pleased to offer|we can offer you|unit price|
+        price validity|offer sheet|nuestra cotización|le envío la cotización|
+        le enviamos la cotización|adjunto cotización|adjunto la cotización|
+        cotización adjunta|nuestra oferta|precio unitario|nossa cotação|segue cotação|
+        segue a cotação|cotação em anexo|orçamento em anexo|segue orçamento|nossa proposta|
+        preço unitário|notre offre|notre devis|devis ci - joint|ci - joint notre devis|
+        veuillez trouver notre devis|prix unitaire|unser angebot|anbei unser angebot|
+        anbei das angebot|im anhang unser angebot|stückpreis|einzelpreis|
+        наше предложение|направляем предложение|направляем коммерческое предложение|
+        высылаем коммерческое предложение|цена за единицу|报价单|报价如下|我们的报价|单价|
+        附件是报价""",
+    ),
+    *rules(
+        _I + "quotation",
+        0.45,
+        """quotation|quote|cotización|cotação|orçamento|devis|
+        angebot|коммерческое предложение|报价""",
+    ),
+    *rules(
+        _I + "negotiation",
+        0.7,
+        """counter offer|counteroffer|can you do better|
+        lower price|reduce the price|price reduction|too expensive|too high|discount|
+        target price|our budget|your competitor|competitors|cheaper|last price|final price|
+        negotiate|descuento|rebaja|precio objetivo|mejorar el precio|muy caro|
+        demasiado caro|desconto|baixar o preço|preço alvo|muito caro|remise|réduction|
+        baisser le prix|prix cible|trop cher|rabatt|preisnachlass|zielpreis|zu teuer|
+        besseren preis|günstiger|скидк*|снизить цену|дорого|дешевле|целевая цена|太贵|降价|
+        优惠|折扣|目标价|还价|便宜一点|最低价""",
+    ),
+    *rules(
+        _I + "negotiation",
+        0.35,
+        "best price|better price|mejor precio|melhor preço|meilleur prix|besten preis|лучшую цену",
+    ),
+    *rules(
+        _I + "sample_request",
+        0.8,
+        """send samples|send us samples|send me samples|
+        send a sample|send us a sample|send me a sample|send sample|sample request|
+        request a sample|request samples|sample order|order a sample|order samples|
+        free sample|free samples|sample cost|sample fee|sample charge|need samples|
+        need a sample|muestra gratis|enviar muestras|envíen muestras|solicitar muestras|
+        pedido de muestra|necesitamos muestras|enviar amostras|solicitar amostra|
+        amostra grátis|pedido de amostra|envoyer des échantillon*|demande d'échantillon|
+        échantillon gratuit|muster anfordern|musterbestellung|muster bestellen|
+        kostenlose muster|прислать образец|прислать образц*|запрос образц*|寄样|样品费|
+        要样品|申请样品|索样|免费样品|样品单""",
+    ),
+    *rules(
+        _I + "sample_request",
+        0.4,
+        """sample|samples|muestra|muestras|amostra|amostras|
+        échantillon*|muster|образец|образц*|样品""",
+    ),
+    *rules(
+        _I + "sample_feedback",
+        0.85,
+        """received the sample|received the samples|
+        sample received|samples received|samples arrived|the samples arrived|
+        the sample arrived|tested the sample|tested the samples|test result|test results|
+        testing result|sample test|feedback on the sample|sample feedback|sample quality|
+        the sample works|the samples work|recibimos las muestras|recibimos la muestra|
+        probamos las muestras|resultado de la prueba|recebemos as amostras|
+        recebemos a amostra|testamos as amostras|resultado do teste|
+        nous avons reçu les échantillon*|nous avons reçu l'échantillon|échantillon* reçus|
+        résultat des tests|wir haben die muster erhalten|muster erhalten|muster getestet|
+        testergebnis*|получили образц*|получили образец|протестировали образц*|
+        результаты тест*|收到样品|样品收到|样品测试|测试结果|样品质量""",
+    ),
+    *rules(
+        _I + "purchase_order",
+        0.85,
+        """purchase order|po|p.o.|po no|po number|our po|
+        new po|attached po|order confirmation|confirm the order|confirm our order|
+        place an order|place the order|placing an order|place order|
+        we would like to order|we want to order|please find our order|proforma invoice|
+        pi|sales contract|orden de compra|nuestro pedido|confirmamos el pedido|
+        hacer un pedido|realizar un pedido|pedido de compra|ordem de compra|
+        fazer um pedido|confirmamos o pedido|nosso pedido|bon de commande|passer commande|
+        passer une commande|confirmons la commande|notre commande|bestellung|wir bestellen|
+        auftragsbestätigung|bestellnummer|unsere bestellung|hiermit bestellen wir|
+        оформить заказ|подтверждаем заказ|наш заказ|размещаем заказ|订单|下单|采购订单|
+        确认订单|形式发票""",
+    ),
+    *rules(_I + "purchase_order", 0.5, "contract|заказ|contrato|contrat|vertrag|合同"),
+    *rules(
+        _I + "shipment",
+        0.75,
+        """shipment|shipped|shipping date|ship date|dispatched|
+        tracking number|tracking no|tracking|awb|b/l|bill of lading|etd|eta|vessel|
+        container loaded|delivery date|courier|dhl|fedex|ups|tnt|envío|enviado|embarque|
+        número de seguimiento|número de guía|fecha de entrega|despachado|envio|
+        código de rastreamento|rastreamento|expédition|expédié|numéro de suivi|
+        date de livraison|versand|versendet|verschickt|sendungsnummer|
+        sendungsverfolgung|liefertermin|отгрузка|отгружен*|отправлен*|трек - номер|
+        发货|已发货|出货|物流|运单号|快递单号|提单|船期""",
+    ),
+    *rules(
+        _I + "payment",
+        0.8,
+        """we have paid|have made the payment|made the payment|
+        payment has been made|remittance|bank slip|bank receipt|swift copy|transfer copy|
+        payment receipt|payment proof|balance payment|comprobante de pago|pago realizado|
+        hemos pagado|comprovante de pagamento|pagamento efetuado|preuve de paiement|
+        paiement effectué|nous avons payé|zahlungsbestätigung|überwiesen|bezahlt|
+        оплатили|оплачен*|платежное поручение|付款|汇款|水单|尾款|已付款""",
+    ),
+    *rules(
+        _I + "payment",
+        0.4,
+        """payment|paid|invoice|deposit|pago|factura|pagamento|
+        fatura|paiement|facture|acompte|zahlung|rechnung|anzahlung|оплата|платеж|счет|
+        предоплат*|定金|发票""",
+    ),
+    *rules(
+        _I + "complaint",
+        0.85,
+        """complaint|complain|defective|broken|damaged|
+        not working|doesn't work|does not work|don't work|stopped working|faulty|
+        quality problem|quality issue|quality issues|wrong items|missing items|refund|
+        very disappointed|disappointed|unacceptable|reclamación|queja|defectuoso|
+        defectuosos|dañado|dañados|no funciona|no funcionan|problema de calidad|
+        reclamação|defeito|defeituoso|danificado|não funciona|problema de qualidade|
+        réclamation|défectueux|endommagé|ne fonctionne pas|problème de qualité|
+        remboursement|reklamation|beschwerde|defekt|beschädigt|funktioniert nicht|
+        qualitätsproblem|жалоба|претензи*|брак|бракован*|не работает|не работают|
+        поврежден*|投诉|质量问题|坏了|损坏|退货|不工作|破损|索赔""",
+    ),
+    *rules(
+        _I + "complaint",
+        0.45,
+        "claim|replacement|devolución|devolução|retour|rücksendung|возврат|更换",
+    ),
+)
+
+# Short words that count only when written in capitals ("PO", not the Italian "po").
+UPPER_ONLY = word_set("po pi ups eta etd tnt awb rfq")
+
+# Words that do not name a product: "your products", "price list", "more information".
+GENERIC_WORDS = word_set(
+    """product products item items goods merchandise your our the a an some any all price
+    prices list pricelist catalog catalogue company it them this that these those more
+    information info details best new latest quotation quote you us me sample samples offer
+    stuff thing things business cooperation partnership service services website site
+    line range kind kinds type types of for and or to with from in on at by please kindly
+    good quality cheap cheapest top high low buy purchase order know about send share
+    productos producto produtos produto produits produit produkte produkt artikel waren
+    ware su sus seu seus sua suas votre vos ihre ihren lista precios preços prix preise
+    liste catálogo katalog información informações informations informationen de del la
+    las los el le les des du und der die das товар товары товаров продукция продукцию
+    продукции изделия ваш ваши вашу вашей каталог прайс цены информацию на о об pcs pieces
+    piece units unit sets set pairs stück stk unidades piezas peças pièces шт штук containers
+    container supplier suppliers manufacturer manufacturers factory partner partners reliable
+    professional chinese china long term urgently asap soon help support urgent proveedor
+    proveedores fornecedor fournisseur lieferanten lieferant поставщик поставщика alibaba
+    buyer buyers customer customers client clients inquiry enquiry made global sources
+    from mr mrs ms sir madam dear hello hi"""
+)
+GENERIC_CJK = frozenset(
+    {"产品", "商品", "货物", "东西", "你们的产品", "贵司产品", "贵公司产品", "价格", "报价"}
+)
+
+FREEMAIL_BRANDS = word_set(
+    "gmail googlemail yahoo ymail hotmail outlook live aol gmx yandex protonmail rediffmail icloud"
+)
+FREEMAIL_DOMAINS = word_set(
+    """msn.com me.com mac.com web.de t-online.de freenet.de mail.ru bk.ru list.ru inbox.ru
+    ya.ru rambler.ru qq.com foxmail.com 163.com 126.com yeah.net 188.com sina.com sina.cn
+    sohu.com 139.com aliyun.com naver.com daum.net hanmail.net proton.me pm.me zoho.com
+    mail.com libero.it orange.fr wanadoo.fr free.fr laposte.net sfr.fr terra.com.br
+    uol.com.br bol.com.br ukr.net tut.by seznam.cz wp.pl o2.pl onet.pl interia.pl"""
+)

