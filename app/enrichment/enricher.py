@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
+
 from models.embedder import Embedder, message_text
 from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_intent
 from models.language import detect_language
 from models.topics import Assignment, Topic, assign_topics
 from models.traits import TraitHit, TraitInput, extract_traits
-from numpy.typing import NDArray
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from models.embedder import Embedder, load_embedder
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
 from app.settings import Settings
+from models.embedder import Embedder, load_embedder
 
 log = logging.getLogger("leadlens.enrich")
 

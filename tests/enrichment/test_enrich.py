@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from models.embedder import Embedder, load_embedder
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,6 +12,7 @@ from app.db.tables import Message, MessageEmbedding, MessageTrait
 from app.enrichment.service import enrich_pending
 from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target
+from models.embedder import Embedder, load_embedder
 from tests.mail import make_email
 
 OWN = "lumora-lighting.com"

@@ -7,8 +7,6 @@ from email.errors import HeaderDefect
 from email.message import EmailMessage
 from typing import Literal
 
-from models.embedder import Embedder
-from models.intent import check_inquiry
 from sqlalchemy.orm import Session
 
 from app.api.pagination import decode_cursor, encode_cursor
@@ -18,6 +16,8 @@ from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.service import model_topics
 from app.errors import InvalidRequestError, NotFoundError, TagNotRenamableError
 from ingest.mime import ParseError, parse_message
+from models.embedder import Embedder
+from models.intent import check_inquiry
 
 _HTML = re.compile(r"<\s*(html|body|div|p|br|table|span)\b", re.IGNORECASE)
 _TAG_ID = re.compile(r"(topic:\d{1,9}|trait:[a-z_]{1,40}:[A-Za-z_]{1,40})")
