@@ -254,10 +254,14 @@ def int8_quality(fp32: Embedder, int8: Embedder, texts: list[str], count: int) -
     sims_a, sims_b = a @ a.T, b @ b.T
     np.fill_diagonal(sims_a, -np.inf)
     np.fill_diagonal(sims_b, -np.inf)
-    agree = float(np.mean(sims_a.argmax(axis=1) == sims_b.argmax(axis=1)))
+    nearest = sims_a.argmax(axis=1)
+    agree = float(np.mean(sims_b.argmax(axis=1) == nearest))
+    top5 = np.argpartition(-sims_b, 5, axis=1)[:, :5]
+    within = float(np.mean((top5 == nearest[:, None]).any(axis=1)))
     print(
         f"int8 vs fp32 over {len(sample)} distinct texts: cosine mean {cos.mean():.4f},"
-        f" min {cos.min():.4f}; top-1 nearest-neighbour agreement {agree:.1%}"
+        f" min {cos.min():.4f}; top-1 nearest-neighbour agreement {agree:.1%},"
+        f" fp32 neighbour within int8's top 5 {within:.1%}"
     )
 
 
