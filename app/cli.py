@@ -45,6 +45,18 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _progress(label: str) -> Progress:
+    """A progress bar on stderr that disappears when done (stdout stays for results)."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+
+
 def _settings(*, migration_log: bool = False) -> Settings:
     settings = Settings()
     logging.basicConfig(
@@ -98,14 +110,7 @@ def import_command(
         sessions = session_factory(engine)
         with sessions.begin() as session:
             target = import_target(session, mailbox, own_domain or [])
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
+        with _progress("importing") as progress:
             task = progress.add_task("import", total=total)
             with Preparer(settings.resolved_parse_workers()) as preparer:
                 result = import_path(
@@ -137,14 +142,7 @@ def _enrich(settings: Settings, sessions: sessionmaker[Session]) -> int:
         return 0
     err.print("loading the sentence model…", highlight=False)
     embedder = runner.embedder()
-    with Progress(
-        TextColumn("enriching"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with _progress("enriching") as progress:
         task = progress.add_task("enrich", total=pending)
         done = enrich_pending(
             sessions,

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.tables import Message, QuarantinedMessage
 
@@ -40,35 +40,27 @@ class MessageRepository:
                 found.update(self.session.scalars(query))
         return found
 
+    def _threads_by(
+        self, column: InstrumentedAttribute[str | None], values: Collection[str]
+    ) -> dict[str, str]:
+        """Map values of ``column`` among ``values`` to the thread of a message holding them."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(values):
+            query = select(column, Message.thread_id).where(column.in_(chunk))
+            found.update({value: tid for value, tid in self.session.execute(query) if value})
+        return found
+
     def threads_by_message_id(self, message_ids: Collection[str]) -> dict[str, str]:
         """Map RFC Message-IDs of stored messages (any mailbox) to their thread ids."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(message_ids):
-            query = select(Message.message_id, Message.thread_id).where(
-                Message.message_id.in_(chunk)
-            )
-            found.update({mid: tid for mid, tid in self.session.execute(query) if mid})
-        return found
+        return self._threads_by(Message.message_id, message_ids)
 
     def threads_by_reply_parent(self, message_ids: Collection[str]) -> dict[str, str]:
         """Map Message-IDs to the thread of a stored reply that names them in In-Reply-To."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(message_ids):
-            query = select(Message.in_reply_to, Message.thread_id).where(
-                Message.in_reply_to.in_(chunk)
-            )
-            found.update({parent: tid for parent, tid in self.session.execute(query) if parent})
-        return found
+        return self._threads_by(Message.in_reply_to, message_ids)
 
     def threads_by_subject_key(self, keys: Collection[str]) -> dict[str, str]:
         """Map subject keys (subject + participants) to the thread of a stored message."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(keys):
-            query = select(Message.subject_key, Message.thread_id).where(
-                Message.subject_key.in_(chunk)
-            )
-            found.update({key: tid for key, tid in self.session.execute(query) if key})
-        return found
+        return self._threads_by(Message.subject_key, keys)
 
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert message rows (dicts of Message columns) in one statement."""
