@@ -109,10 +109,11 @@ def load_embedder(
     ``backend="torch"`` runs the model in fp32 on ``device`` (``None``: ``"cuda"`` when
     available, else ``"cpu"``). ``backend="onnx-int8"`` runs an int8 ONNX copy with
     onnxruntime on the CPU (``device`` must be ``None`` or ``"cpu"``); the copy lives in
-    ``cache_dir/<version>/`` (``cache_dir`` defaults to ``$XDG_CACHE_HOME/leadlens/onnx``,
-    i.e. ``~/.cache/leadlens/onnx``) and is made on first use: from the model's own
-    ``onnx/model.onnx`` when it ships one, else by ``torch.onnx.export``, then quantized
-    with ``onnxruntime.quantization.quantize_dynamic``. Later loads reuse it.
+    ``cache_dir/<version, ':' as '-'>/`` (``cache_dir`` defaults to
+    ``$XDG_CACHE_HOME/leadlens/onnx``, i.e. ``~/.cache/leadlens/onnx``) and is made on first
+    use: from the model's own ``onnx/model.onnx`` when it ships one, else by
+    ``torch.onnx.export``, then quantized with ``onnxruntime.quantization.quantize_dynamic``.
+    Later loads reuse it.
     The ONNX backend needs a mean-pooling model (as all-MiniLM-L6-v2 is).
 
     Raises ``FileNotFoundError`` when ``model_dir`` holds no weights and ``ValueError`` for
