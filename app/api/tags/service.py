@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.api.pagination import decode_cursor, encode_cursor
 from app.api.tags.schemas import Evidence, TagOut, TagResult, TagSummary, ValidInquiry
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.tables import Topic
 from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.service import model_topics
 from app.errors import InvalidRequestError, NotFoundError, TagNotRenamableError
@@ -88,6 +89,19 @@ def tag_email(
     )
 
 
+def _topic_summary(topic: Topic, counts: dict[int, tuple[int, int]]) -> TagSummary:
+    customers, messages = counts.get(topic.id, (0, 0))
+    return TagSummary(
+        id=f"topic:{topic.id}",
+        kind="interest",
+        name=topic.user_name or topic.name,
+        value=None,
+        keywords=list(topic.keywords),
+        customers=customers,
+        messages=messages,
+    )
+
+
 def list_tags(
     session: Session, kind: Literal["interest", "trait"] | None, limit: int, cursor: str | None
 ) -> tuple[list[TagSummary], str | None]:
@@ -96,19 +110,7 @@ def list_tags(
     items: list[TagSummary] = []
     if kind in (None, "interest"):
         counts = repository.topic_counts()
-        for topic in repository.topics():
-            customers, messages = counts.get(topic.id, (0, 0))
-            items.append(
-                TagSummary(
-                    id=f"topic:{topic.id}",
-                    kind="interest",
-                    name=topic.user_name or topic.name,
-                    value=None,
-                    keywords=list(topic.keywords),
-                    customers=customers,
-                    messages=messages,
-                )
-            )
+        items.extend(_topic_summary(topic, counts) for topic in repository.topics())
     if kind in (None, "trait"):
         items.extend(
             TagSummary(
@@ -140,13 +142,4 @@ def rename_topic(session: Session, tag_id: str, name: str) -> TagSummary:
     if topic is None:
         raise NotFoundError(f"no tag {tag_id!r}")
     topic.user_name = name.strip() or None
-    customers, messages = EnrichmentRepository(session).topic_counts().get(topic.id, (0, 0))
-    return TagSummary(
-        id=tag_id,
-        kind="interest",
-        name=topic.user_name or topic.name,
-        value=None,
-        keywords=list(topic.keywords),
-        customers=customers,
-        messages=messages,
-    )
+    return _topic_summary(topic, EnrichmentRepository(session).topic_counts())
