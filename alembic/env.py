@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from alembic import context
 from app.db.session import create_db_engine
 from app.db.tables import Base
+from app.db.vector import include_name
 from app.settings import Settings
 
 
@@ -25,6 +26,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli_admin import apikey_cli, mailbox_cli
+from app.cli_demo import demo_command
+from app.cli_support import (
+    enrich_and_profile,
+    err,
+    fail,
+    load_settings,
+    progress,
+    serve_forever,
+)
 from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.session import create_db_engine, session_factory
-from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
+from app.enrichment.service import TOPICS_VERSION
 from app.errors import LeadlensError
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
+from app.pipeline import ScoringResult, import_path, import_target
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner
@@ -37,40 +42,11 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
-def _progress(label: str) -> Progress:
-    """A progress bar on stderr that disappears when done (stdout stays for results)."""
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
-
-
-def _settings(*, migration_log: bool = False) -> Settings:
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
-    if not migration_log:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-    return settings
-
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database at LEADLENS_DATABASE_URL to this version's schema."""
-    settings = _settings(migration_log=True)
+    settings = load_settings(migration_log=True)
     engine = create_db_engine(settings.database_url)
     before = current_revision(engine)
     upgrade(engine)
@@ -102,7 +78,7 @@ def import_command(
     The last line printed is `imported=<n> duplicates=<n> quarantined=<n>`; each
     quarantined input is listed above it with the reason.
     """
-    settings = _settings()
+    settings = load_settings()
     engine = create_db_engine(settings.database_url)
     try:
         ensure_migrated(engine)
@@ -110,8 +86,8 @@ def import_command(
         sessions = session_factory(engine)
         with sessions.begin() as session:
             target = import_target(session, mailbox, own_domain or [])
-        with _progress("importing") as progress:
-            task = progress.add_task("import", total=total)
+        with progress("importing") as bar:
+            task = bar.add_task("import", total=total)
             with Preparer(settings.resolved_parse_workers()) as preparer:
                 result = import_path(
                     sessions,
@@ -119,12 +95,12 @@ def import_command(
                     path,
                     settings.import_batch_size,
                     preparer,
-                    on_progress=lambda n: progress.advance(task, n),
+                    on_progress=lambda n: bar.advance(task, n),
                 )
     except (LeadlensError, SourceError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if enrich:
-        _enrich(settings, sessions)
+        _report(enrich_and_profile(settings, sessions, EnrichmentRunner(settings, sessions)))
     for source, reason in result.quarantined:
         typer.echo(f"quarantined {source}: {reason}")
     typer.echo(
@@ -133,46 +109,35 @@ def import_command(
     )
 
 
-def _enrich(settings: Settings, sessions: sessionmaker[Session]) -> int:
-    """Enrich everything pending with a progress bar; re-cluster topics when due."""
-    runner = EnrichmentRunner(settings, sessions)
-    with sessions() as session:
-        pending = EnrichmentRepository(session).pending_count()
-    if not pending:
-        return 0
-    err.print("loading the sentence model…", highlight=False)
-    embedder = runner.embedder()
-    with _progress("enriching") as progress:
-        task = progress.add_task("enrich", total=pending)
-        done = enrich_pending(
-            sessions,
-            embedder,
-            settings.enrich_batch_size,
-            on_progress=lambda n: progress.advance(task, n),
-        )
-    if needs_rebuild(sessions):
-        err.print("clustering topics…", highlight=False)
-        rebuild_topics(sessions, seed=settings.topic_seed)
-    return done
-
-
 @cli.command("rebuild")
 def rebuild_command() -> None:
-    """Enrich what is pending, then re-cluster topics now (ids and names of topics survive).
+    """Enrich what is pending, re-cluster topics (ids and names of topics survive), rebuild
+    the profiles and retrain the lookalike model now.
 
-    Prints the new `topics_version` as its last line.
+    Prints the new `topics_version` and `model_version` (or why there is no model).
     """
-    settings = _settings()
+    settings = load_settings()
     engine = create_db_engine(settings.database_url)
     try:
         ensure_migrated(engine)
     except LeadlensError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     sessions = session_factory(engine)
-    _enrich(settings, sessions)
-    err.print("clustering topics…", highlight=False)
-    version = rebuild_topics(sessions, seed=settings.topic_seed)
-    typer.echo(f"topics_version={version}")
+    result = enrich_and_profile(
+        settings, sessions, EnrichmentRunner(settings, sessions), rebuild=True
+    )
+    with sessions() as session:
+        typer.echo(f"topics_version={EnrichmentRepository(session).state(TOPICS_VERSION)}")
+    _report(result)
+
+
+def _report(result: ScoringResult) -> None:
+    """Say on stderr how many profiles were rebuilt and what became of the model."""
+    err.print(f"profiles rebuilt: {result.profiles}", highlight=False)
+    if result.model_version:
+        typer.echo(f"model_version={result.model_version}")
+    elif result.not_enough:
+        err.print(f"no lookalike model: {result.not_enough}", highlight=False)
 
 
 def _runner(settings: Settings) -> SyncRunner:
@@ -193,11 +158,11 @@ def sync_command(
     Several mailboxes are synced at the same time. Network errors are retried with
     backoff; a mailbox whose login fails waits until its credentials change.
     """
-    settings = _settings()
+    settings = load_settings()
     try:
         runner = _runner(settings)
     except LeadlensError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if not once:
         runner.start()
         err.print("syncing every mailbox; Ctrl-C to stop", highlight=False)
@@ -234,33 +199,19 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Listen port (LEADLENS_PORT).")] = None,
 ) -> None:
     """Run the API and keep every mailbox in sync, in this one process (embedded default)."""
-    import uvicorn
-
-    from app.api.main import create_app
-
-    settings = _settings()
+    settings = load_settings()
     try:
         engine = create_db_engine(settings.database_url)
         ensure_migrated(engine)
         sessions = session_factory(engine)
-        enrichment = EnrichmentRunner(settings, sessions)
-        runner = SyncRunner(
-            settings, sessions, SecretBox.from_settings(settings), after_sync=enrichment.wake
-        )
-        application = create_app(settings, sync=runner, enrichment=enrichment)
     except LeadlensError as exc:
-        raise _fail(str(exc)) from None
-    enrichment.start()
-    runner.start()
-    try:
-        uvicorn.run(application, host=host or settings.host, port=port or settings.port)
-    finally:
-        runner.stop()
-        enrichment.stop()
+        raise fail(str(exc)) from None
+    serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)
 
 
 cli.add_typer(apikey_cli, name="apikey")
 cli.add_typer(mailbox_cli, name="mailbox")
+cli.command("demo")(demo_command)
 
 
 def main() -> None:

@@ -1,8 +1,11 @@
-"""The orchestrator: read a source in batches, store each batch, commit each batch."""
+"""The orchestrator: read a source in batches, store and commit each batch; after
+enrichment, rebuild stale profiles and score them, retraining the lookalike when asked."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -13,9 +16,23 @@ from app.db.tables import Mailbox
 from app.ingestion.batches import BatchWriter
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
+from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, train_lookalike
+from app.profiles.service import mark_stale_daily, refresh_profiles
+from app.settings import Settings
 from ingest.sources import RawMessage, iter_messages
 
 Progress = Callable[[int], None]
+log = logging.getLogger("leadlens.pipeline")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringResult:
+    """What :func:`profile_and_score` did: profiles rebuilt, the model trained (its version),
+    or why none could be (``not_enough``)."""
+
+    profiles: int
+    model_version: str | None
+    not_enough: str | None
 
 
 def _batches(items: Iterable[RawMessage], size: int) -> Iterator[list[RawMessage]]:
@@ -55,3 +72,27 @@ def import_path(
         if on_progress is not None:
             on_progress(len(batch))
     return writer.close()
+
+
+def profile_and_score(
+    sessions: sessionmaker[Session],
+    models: ModelCache,
+    settings: Settings,
+    *,
+    retrain: bool,
+    on_progress: Progress | None = None,
+) -> ScoringResult:
+    """Rebuild every stale profile and score it with the model in force; with ``retrain``,
+    train a new lookalike model afterwards and rescore everyone."""
+    mark_stale_daily(sessions)
+    profiles = refresh_profiles(
+        sessions, models, lost_after_days=settings.lost_after_days, on_progress=on_progress
+    )
+    if not retrain:
+        return ScoringResult(profiles, None, None)
+    try:
+        model = train_lookalike(sessions, seed=settings.topic_seed)
+    except NotEnoughOutcomesError as exc:
+        log.info("lookalike not trained: %s", exc.detail)
+        return ScoringResult(profiles, None, exc.detail)
+    return ScoringResult(profiles, model.version, None)

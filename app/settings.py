@@ -78,7 +78,14 @@ class Settings(BaseSettings):
     enrich_poll_seconds: float = Field(
         default=2.0, gt=0, description="Longest wait before new mail is enriched."
     )
-    topic_seed: int = Field(default=42, description="Seed of topic clustering (deterministic).")
+    topic_seed: int = Field(
+        default=42, description="Seed of topic clustering and lookalike training (deterministic)."
+    )
+    lookalike_debounce_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long outcomes must stay unchanged before the lookalike retrains.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `leadlens serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadlens serve` uses.")
     log_level: str = Field(default="INFO", description="Python logging level name.")

@@ -102,9 +102,12 @@ def classify_intent(subject: str, new_text: str, direction: str) -> IntentResult
     history) and its direction (``inbound``, ``outbound`` or ``internal``; anything else
     counts as internal). ``other`` with a low score when no phrase is convincing."""
     column = _DIRECTIONS.get(direction, 2)
-    subject_factor = _REPLY_SUBJECT_FACTOR if _REPLY.match(subject) else 1.0
+    reply = _REPLY.match(subject) is not None
     scores: dict[Intent, list[tuple[float, str, str, int, int]]] = {}
-    for text, factor in ((subject, subject_factor), (new_text, _BODY_FACTOR)):
+    sources = [(new_text, _BODY_FACTOR), (subject, _REPLY_SUBJECT_FACTOR if reply else 1.0)]
+    for index, (text, factor) in enumerate(sources):
+        if index == 1 and reply and scores:
+            break  # an inherited "Re: …" subject speaks only when the body says nothing
         for match in _lexicon().scan(text):
             phrase = text[match.start : match.end]
             if phrase.casefold() in UPPER_ONLY and not phrase.isupper():

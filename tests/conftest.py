@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine, session_factory
+from models.embedder import Embedder, load_embedder
 from tests.servers.postgres import PostgresServer, pgserver_install_dir, running_postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -101,3 +102,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """The session factory the application would use on the test's database."""
     return session_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def shared_embedder() -> Embedder:
+    """The bundled sentence model on the CPU, loaded once per session."""
+    return load_embedder(device="cpu")

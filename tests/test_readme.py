@@ -14,7 +14,7 @@ def _commands() -> list[str]:
 
 def test_readme_opens_with_the_run_and_the_test_commands() -> None:
     run, test = _commands()
-    assert run.startswith("pip install -e . && ") and run.endswith("leadlens serve")
+    assert run == "pip install -e . && leadlens demo"
     assert "pytest" in test and "ruff check" in test and "mypy" in test
 
 

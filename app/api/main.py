@@ -7,14 +7,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.analytics.endpoints import router as analytics_router
+from app.api.contacts.endpoints import router as contacts_router
+from app.api.customers.endpoints import router as customers_router
 from app.api.errors import install_error_handlers
 from app.api.mailboxes.endpoints import router as mailboxes_router
 from app.api.operations.endpoints import router as operations_router
+from app.api.scoring.endpoints import router as scoring_router
 from app.api.tags.endpoints import router as tags_router
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine, session_factory
 from app.secrets import SecretBox
 from app.settings import Settings
+from app.ui import router as ui_router
 from app.workers import SyncTrigger
 from app.workers.enrichment import EnrichmentRunner
 
@@ -30,7 +35,8 @@ def create_app(
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
     their transaction commits; without one they only store, and whatever process runs the
     sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
-    documentation (``/docs``, ``/openapi.json``: the schema, no data) needs an API key. The
+    documentation (``/docs``, ``/openapi.json``: the schema, no data) needs an API key; the
+    dashboard under ``/ui`` takes one at ``/ui/login`` and keeps it in a cookie. The
     database engine is disposed when the application shuts down.
     """
     engine = create_db_engine(settings.database_url)
@@ -59,6 +65,11 @@ def create_app(
         return {"status": "ok"}
 
     app.include_router(mailboxes_router)
+    app.include_router(customers_router)
+    app.include_router(scoring_router)
     app.include_router(tags_router)
+    app.include_router(analytics_router)
+    app.include_router(contacts_router)
     app.include_router(operations_router)
+    app.include_router(ui_router)
     return app

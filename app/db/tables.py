@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.db.types import UTCDateTime, utcnow
+from app.db.vector import Embedding
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -109,6 +110,62 @@ class Customer(Base):
     first_contact_at: Mapped[datetime | None]
     last_contact_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The profile (SPEC §5-§7), rebuilt from the enriched mail whenever ``profile_dirty``.
+    profile_dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    profiled_at: Mapped[datetime | None]
+    stage: Mapped[str] = mapped_column(String(16), default="lead", index=True)
+    stage_reached: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    valid_inquiry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    country: Mapped[str | None] = mapped_column(String(2))
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    inbound: Mapped[int] = mapped_column(Integer, default=0)
+    outbound: Mapped[int] = mapped_column(Integer, default=0)
+    # The outcome in force: the one set through the API if any, else the inferred one.
+    outcome: Mapped[str] = mapped_column(String(8), default="open", index=True)
+    outcome_source: Mapped[str] = mapped_column(String(8), default="inferred")
+    outcome_at: Mapped[datetime | None]
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    outcome_set: Mapped[str | None] = mapped_column(String(8))
+    outcome_set_at: Mapped[datetime | None]
+    # What the lookalike model reads (mean embedding, tag scores) and what it said.
+    feature_embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    feature_tags: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    lookalike_score: Mapped[float | None] = mapped_column(Float, index=True)
+    lookalike_percentile: Mapped[float | None] = mapped_column(Float)
+    lookalike_version: Mapped[str | None] = mapped_column(String(40))
+    lookalike_explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CustomerTag(Base):
+    """One tag of a customer's profile, with the evidence (messages and snippets) behind it."""
+
+    __tablename__ = "customer_tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    tag_id: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str | None] = mapped_column(String(60))
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class LookalikeModelRow(Base):
+    """A trained lookalike model: its figures and its self-contained serialisation."""
+
+    __tablename__ = "lookalike_models"
+
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trained_at: Mapped[datetime]
+    n_won: Mapped[int] = mapped_column(Integer)
+    n_lost: Mapped[int] = mapped_column(Integer)
+    n_open: Mapped[int] = mapped_column(Integer)
+    cv_auc: Mapped[float | None] = mapped_column(Float)
+    outcomes_digest: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Contact(Base):
@@ -197,7 +254,11 @@ class QuarantinedMessage(Base):
 
 
 class MessageEmbedding(Base):
-    """The sentence embedding of what a message says (subject + new text), float32 bytes."""
+    """The sentence embedding of what a message says (subject + new text), as float32 bytes.
+
+    Stored as a pgvector ``vector`` where migration 0004 could enable the extension, else as
+    the bytes themselves; ``Embedding`` hides the difference.
+    """
 
     __tablename__ = "message_embeddings"
 
@@ -205,7 +266,7 @@ class MessageEmbedding(Base):
         ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
     )
     model_version: Mapped[str] = mapped_column(String(200))
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes] = mapped_column(Embedding)
 
 
 class Topic(Base):

@@ -13,7 +13,7 @@ from models.embedder import Embedder, message_text
 from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_intent
 from models.language import detect_language
 from models.topics import Assignment, Topic, assign_topics
-from models.traits import TraitHit, TraitInput, extract_traits
+from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, prototypes_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,15 @@ class Enrichment:
 def enrich(
     embedder: Embedder, topics: Sequence[Topic], messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
-    """Enrich ``messages`` (one embedding call for the batch); topic None without topics."""
+    """Enrich ``messages`` (one embedding call for the batch); topic None without topics.
+
+    Traits are the rules' hits plus, for inbound messages, the prototype hits of the trait
+    families the rules found no value of (:mod:`models.traits.prototypes`, prototypes
+    embedded once per ``embedder.version``), ordered by name, then score.
+    """
     vectors = embedder.embed([message_text(m.subject, m.new_text) for m in messages])
     assignments = assign_topics(vectors, topics) if topics else (None,) * len(messages)
+    prototypes = prototypes_for(embedder)
     results = []
     for message, vector, topic in zip(messages, vectors, assignments, strict=True):
         language = detect_language(f"{message.subject}\n{message.new_text}")
@@ -56,15 +62,16 @@ def enrich(
             if intent.intent == "inquiry" and message.direction == "inbound"
             else None
         )
-        traits = extract_traits(
-            TraitInput(
-                subject=message.subject,
-                new_text=message.new_text,
-                signature=message.signature,
-                sender_email=message.sender_email,
-                direction=message.direction,  # type: ignore[arg-type]
-                language=language,
-            )
+        trait_input = TraitInput(
+            subject=message.subject,
+            new_text=message.new_text,
+            signature=message.signature,
+            sender_email=message.sender_email,
+            direction=message.direction,  # type: ignore[arg-type]
+            language=language,
         )
+        rule_hits = extract_traits(trait_input)
+        extra = prototype_hits(prototypes, trait_input, vector, rule_hits)
+        traits = tuple(sorted((*rule_hits, *extra), key=lambda h: (h.name, -h.score, h.value)))
         results.append(Enrichment(language, intent, inquiry, traits, vector, topic))
     return results

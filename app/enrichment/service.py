@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.profiles import ProfileRepository
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
@@ -109,6 +110,7 @@ def enrich_pending(
                 )
         with sessions.begin() as session:
             EnrichmentRepository(session).store(messages, embeddings, traits, assignments)
+            ProfileRepository(session).mark_dirty_for_messages([m["id"] for m in messages])
         done += len(rows)
         if on_progress is not None:
             on_progress(len(rows))
@@ -153,6 +155,7 @@ def rebuild_topics(sessions: sessionmaker[Session], seed: int = 42) -> str:
             ],
         )
         repository.set_state(TOPICS_VERSION, version)
+        ProfileRepository(session).mark_dirty()
         repository.set_state(TOPICS_FIT_SIZE, str(len(ids)))
         issued = max((topic.id for topic in fit.topics), default=0) + 1
         repository.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))

@@ -1,19 +1,25 @@
-"""The in-process enrichment runner: enriches new mail in the background, rebuilds topics.
+"""The in-process enrichment runner: enriches new mail in the background, keeps profiles
+and the lookalike model up to date.
 
 Inside `leadlens serve` it runs as one thread: after each sync (or every
 ``enrich_poll_seconds``) it enriches what is pending, re-clusters topics when there are
-none yet or the corpus has doubled, and serves `POST /v1/rebuild`. The sentence model is
-loaded once, on first use, and shared with the stateless tagging endpoint.
+none yet or the corpus has doubled, rebuilds the stale profiles, retrains the lookalike
+model once outcomes have changed and stayed unchanged for ``lookalike_debounce_seconds``,
+and serves `POST /v1/rebuild`. The sentence model is loaded once, on first use, and shared
+with the stateless endpoints.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
+from app.pipeline import profile_and_score
+from app.profiles.lookalike import ModelCache, outcomes_digest_now
 from app.settings import Settings
 from models.embedder import Embedder, load_embedder
 
@@ -23,15 +29,25 @@ log = logging.getLogger("leadlens.enrich")
 class EnrichmentRunner:
     """Owns the embedder and the background enrichment thread."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        embedder: Embedder | None = None,
+    ) -> None:
+        """``embedder``: a sentence model loaded already (default: load the configured one
+        on first use)."""
         self.settings = settings
         self.sessions = sessions
-        self._embedder: Embedder | None = None
+        self._embedder: Embedder | None = embedder
         self._load_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._rebuild = threading.Event()
         self._thread: threading.Thread | None = None
+        self.models = ModelCache()
+        self._changed_since: float | None = None
+        self._tried_digest: str | None = None
 
     def embedder(self) -> Embedder:
         """The sentence model, loaded on first use (offline, from the configured place)."""
@@ -46,12 +62,34 @@ class EnrichmentRunner:
             return self._embedder
 
     def enrich_now(self) -> int:
-        """Enrich everything pending, then re-cluster if due; returns messages enriched."""
+        """Enrich everything pending, re-cluster if due, rebuild stale profiles, retrain the
+        lookalike if due (always after a requested rebuild); returns messages enriched."""
         done = enrich_pending(self.sessions, self.embedder(), self.settings.enrich_batch_size)
-        if self._rebuild.is_set() or needs_rebuild(self.sessions):
+        requested = self._rebuild.is_set()
+        if requested or needs_rebuild(self.sessions):
             self._rebuild.clear()
             rebuild_topics(self.sessions, seed=self.settings.topic_seed)
+        profile_and_score(
+            self.sessions, self.models, self.settings, retrain=requested or self._retrain_due()
+        )
         return done
+
+    def _retrain_due(self) -> bool:
+        """Outcomes changed since the model in force, then held still for the debounce time
+        (a digest that could not be trained on is not tried again until it changes)."""
+        with self.sessions() as session:
+            current, trained = outcomes_digest_now(session)
+        if current in (trained, self._tried_digest):
+            self._changed_since = None
+            return False
+        now = time.monotonic()
+        if self._changed_since is None:
+            self._changed_since = now
+        if now - self._changed_since < self.settings.lookalike_debounce_seconds:
+            return False
+        self._changed_since = None
+        self._tried_digest = current
+        return True
 
     def wake(self) -> None:
         """New mail was stored: enrich it soon."""

@@ -14,6 +14,14 @@ from app.apikeys import SCOPES, create_api_key
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.runner import SyncRunner
+from tests.demo_store import (  # noqa: F401
+    demo_client,
+    demo_keys,
+    demo_runner,
+    demo_sessions,
+    demo_settings,
+    demo_template,
+)
 from tests.servers.dovecot import dovecot, dovecot_server, imap_account  # noqa: F401
 
 

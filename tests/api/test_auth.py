@@ -30,6 +30,14 @@ SCOPE_NEEDED = {
     ("PATCH", "/v1/tags/{tag_id}"): "write",
     ("GET", "/v1/status"): "read",
     ("POST", "/v1/rebuild"): "admin",
+    ("GET", "/v1/customers"): "read",
+    ("GET", "/v1/customers/lookup"): "read",
+    ("GET", "/v1/customers/{customer_id}"): "read",
+    ("PUT", "/v1/customers/{customer_id}/outcome"): "write",
+    ("POST", "/v1/lookalike"): "read",
+    ("GET", "/v1/model"): "read",
+    ("GET", "/v1/analytics/funnel"): "read",
+    ("DELETE", "/v1/contacts/{email}"): "admin",
 }
 MAILBOX_ID = "mbx_0000000000000000000000000z"
 VALID_BODY = {"host": "127.0.0.1", "port": 1, "security": "none", "username": "u", "password": "p"}

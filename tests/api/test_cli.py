@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,28 +13,11 @@ from app.api.main import create_app
 from app.db.tables import Mailbox
 from app.settings import Settings
 from tests.api.conftest import bearer
+from tests.cli import leadlens
 from tests.servers.dovecot import HOST, Account, DovecotServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-def leadlens(
-    database_url: str, *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m app ARGS`` on the test's database."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
-    environment.update(LEADLENS_DATABASE_URL=database_url, COLUMNS="250", **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_apikey_create_prints_a_working_key_last(database_url: str, settings: Settings) -> None:

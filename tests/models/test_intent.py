@@ -218,3 +218,9 @@ def test_buyer_from_signature_alone() -> None:
         not in check_inquiry("", "500 pcs X96", "Tom Lee\nTel: +1 555 0100 200", None).missing
     )
     assert "buyer" in check_inquiry("", "500 pcs X96", "Tom", "tom@gmail.com").missing
+
+
+def test_an_inherited_reply_subject_does_not_outvote_the_body() -> None:
+    body = "Could you send 2 samples first so we can test them?"
+    assert classify_intent("Re: Inquiry LED panels", body, "inbound").intent == "sample_request"
+    assert classify_intent("Re: Inquiry LED panels", "Thanks!", "inbound").intent == "inquiry"

@@ -15,15 +15,11 @@ introspection endpoint served from this process (``set_token``).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import pwd
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -39,33 +35,15 @@ from urllib.parse import parse_qs
 import pytest
 from imapclient import IMAPClient
 
+from app.demo.imap_server import (
+    HOST,
+    DovecotProcess,
+    find_dovecot,
+    free_port,
+    mail_ids,
+    service_users,
+)
 from tests.conftest import skip_or_fail
-
-HOST = "127.0.0.1"
-START_TIMEOUT_S = 10.0
-STOP_GRACE_S = 5.0
-
-
-def find_dovecot() -> str | None:
-    """The dovecot binary: on PATH, else Debian's /usr/sbin/dovecot; None when absent."""
-    debian = "/usr/sbin/dovecot"
-    return shutil.which("dovecot") or (debian if os.access(debian, os.X_OK) else None)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -179,8 +157,8 @@ class DovecotServer:
         self.ca_file = str(self.root / "cert.pem")
         self.log_file = self.root / "dovecot.log"
         self._accounts: dict[str, Account] = {}
-        self._process: subprocess.Popen[bytes] | None = None
-        self._uid, self._gid = _mail_ids()
+        self._dovecot = DovecotProcess(binary, self.root, (self.port, self.tls_port))
+        self._uid, self._gid = mail_ids()
         self._introspection = _Introspection()
         self._introspection_thread = threading.Thread(
             target=self._introspection.serve_forever, daemon=True
@@ -195,25 +173,11 @@ class DovecotServer:
     @property
     def running(self) -> bool:
         """True while the dovecot master process is alive."""
-        return self._process is not None and self._process.poll() is None
+        return self._dovecot.running
 
     def start(self) -> None:
         """Start dovecot on this server's ports and wait until both accept connections."""
-        if self.running:
-            return
-        with (self.root / "stderr.log").open("ab") as output:
-            self._process = subprocess.Popen(
-                [self.binary, "-F", "-c", str(self.root / "dovecot.conf")],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: stop() ends every child too
-            )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not (_port_open(self.port) and _port_open(self.tls_port)):
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"dovecot did not start: {self.log_tail()}")
-            time.sleep(0.02)
+        self._dovecot.start()
 
     def stop(self) -> None:
         """Stop dovecot and its children (open IMAP sessions included), like an outage.
@@ -221,17 +185,7 @@ class DovecotServer:
         SIGTERM to the process group of the master we started (its PID), SIGKILL to what is
         left after a grace period; returns when the master has exited and the group is empty.
         """
-        process, self._process = self._process, None
-        if process is None:
-            return
-        _signal_group(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_S
-        while process.poll() is None or _group_alive(process.pid):
-            if time.monotonic() > deadline:
-                _signal_group(process.pid, signal.SIGKILL)
-                process.wait()
-                break
-            time.sleep(0.02)
+        self._dovecot.stop()
 
     def close(self) -> None:
         """Stop dovecot and the introspection endpoint, and delete every file."""
@@ -243,12 +197,7 @@ class DovecotServer:
 
     def log_tail(self, lines: int = 30) -> str:
         """The end of dovecot's stderr and log, for failure messages."""
-        text = "".join(
-            path.read_text(errors="replace")
-            for path in (self.root / "stderr.log", self.log_file)
-            if path.exists()
-        )
-        return "\n".join(text.splitlines()[-lines:])
+        return self._dovecot.log_tail(lines)
 
     def add_user(self, name: str, password: str) -> Account:
         """Create a mail user (its own passwd-file); dovecot sees it at the next login."""
@@ -331,8 +280,7 @@ class DovecotServer:
             f"introspection_mode = post\nintrospection_url = {introspect}\n"
             "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
         )
-        me = pwd.getpwuid(os.geteuid()).pw_name
-        as_root = os.geteuid() == 0
+        login_user, internal_user, internal_group = service_users()
         (self.root / "dovecot.conf").write_text(
             _CONFIG.format(
                 root=self.root,
@@ -340,9 +288,9 @@ class DovecotServer:
                 port=self.port,
                 tls_port=self.tls_port,
                 instance=f"leadlens-test-{self.port}",
-                login_user="dovenull" if as_root else me,
-                internal_user="dovecot" if as_root else me,
-                internal_group="dovecot" if as_root else me,
+                login_user=login_user,
+                internal_user=internal_user,
+                internal_group=internal_group,
             )
         )
 
@@ -355,27 +303,6 @@ class DovecotServer:
         self._user_file(name).write_text(
             f"{name}:{{PLAIN}}{account.password}:{self._uid}:{self._gid}::{home}::\n"
         )
-
-
-def _signal_group(pgid: int, signum: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signum)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def _mail_ids() -> tuple[int, int]:
-    """uid/gid for stored mail: ``nobody`` as root (dovecot refuses root), else our own."""
-    if os.geteuid() != 0:
-        return os.geteuid(), os.getegid()
-    nobody = pwd.getpwnam("nobody")
-    return nobody.pw_uid, nobody.pw_gid
 
 
 def _appended_uids(answer: bytes) -> list[int]:

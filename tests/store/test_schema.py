@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -15,6 +12,8 @@ from alembic import command
 from app.db.migrations import alembic_config, current_revision, head_revision, upgrade
 from app.db.session import create_db_engine
 from app.db.tables import Base
+from app.db.vector import include_name
+from tests.cli import leadlens
 
 TABLES = {
     "mailboxes",
@@ -29,6 +28,8 @@ TABLES = {
     "message_topics",
     "message_traits",
     "pipeline_state",
+    "customer_tags",
+    "lookalike_models",
 }
 
 
@@ -39,7 +40,8 @@ def test_migrated_database_is_at_head(engine: Engine) -> None:
 
 def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
@@ -50,20 +52,9 @@ def test_downgrade_then_upgrade_round_trips(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
 
 
-def _leadlens(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LEADLENS_DATABASE_URL": url},
-        timeout=120,
-        check=False,
-    )
-
-
 def test_serve_refuses_an_unmigrated_database_in_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
-    result = _leadlens("serve", url=url)
+    result = leadlens(url, "serve")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -73,10 +64,10 @@ def test_serve_refuses_an_unmigrated_database_in_one_line(tmp_path: Path) -> Non
 
 def test_db_upgrade_command_then_serve_check_passes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    first = _leadlens("db", "upgrade", url=url)
+    first = leadlens(url, "db", "upgrade")
     assert first.returncode == 0, first.stderr
     assert f"revision {head_revision()}" in first.stdout
-    second = _leadlens("db", "upgrade", url=url)
+    second = leadlens(url, "db", "upgrade")
     assert "already at" in second.stdout
     engine = create_db_engine(url)
     try:

@@ -9,11 +9,10 @@ from app.api.auth import require_scope
 from app.api.deps import Enrichment, Sessions
 from app.api.responses import ERROR_RESPONSES
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.lookalike import MODEL_VERSION
 from app.enrichment.service import TOPICS_VERSION
 
 router = APIRouter(tags=["operations"], responses=ERROR_RESPONSES)
-
-MODEL_VERSION = "model_version"
 
 
 class StatusOut(BaseModel):
@@ -32,6 +31,7 @@ class RebuildAccepted(BaseModel):
 
     status: str
     topics_version: str | None
+    model_version: str | None
 
 
 @router.get("/v1/status", dependencies=[Depends(require_scope("read"))])
@@ -53,8 +53,13 @@ def get_status(sessions: Sessions) -> StatusOut:
     dependencies=[Depends(require_scope("admin"))],
 )
 def rebuild(sessions: Sessions, enrichment: Enrichment) -> RebuildAccepted:
-    """Re-cluster topics now, in the background; `topics_version` changes when done."""
+    """Re-cluster topics and retrain the lookalike now, in the background; the versions
+    shown by `GET /v1/status` change when done (the model's only with enough outcomes)."""
     enrichment.request_rebuild()
     with sessions() as session:
-        current = EnrichmentRepository(session).state(TOPICS_VERSION)
-    return RebuildAccepted(status="accepted", topics_version=current)
+        repository = EnrichmentRepository(session)
+        return RebuildAccepted(
+            status="accepted",
+            topics_version=repository.state(TOPICS_VERSION),
+            model_version=repository.state(MODEL_VERSION),
+        )

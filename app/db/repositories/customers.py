@@ -9,14 +9,8 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.db.repositories._chunks import chunks
 from app.db.tables import Contact, Customer
-
-_CHUNK = 500
-
-
-def _chunks(values: Collection[str]) -> list[list[str]]:
-    items = sorted(values)
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 class CustomerRepository:
@@ -39,7 +33,7 @@ class CustomerRepository:
     def customer_rows(self, keys: Collection[str]) -> dict[str, Row[Any]]:
         """Map customer keys to (id, key, kind, name, first_contact_at, last_contact_at)."""
         found: dict[str, Row[Any]] = {}
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             query = select(
                 Customer.id,
                 Customer.key,
@@ -63,7 +57,7 @@ class CustomerRepository:
     def contact_rows(self, emails: Collection[str]) -> dict[str, Row[Any]]:
         """Map addresses to (id, email, customer_id, name, title, phone, company, last_seen_at)."""
         found: dict[str, Row[Any]] = {}
-        for chunk in _chunks(emails):
+        for chunk in chunks(emails):
             query = select(
                 Contact.id,
                 Contact.email,

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import (
+    ARRAY,
+    Float,
+    Row,
+    String,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
@@ -19,6 +36,18 @@ from app.db.tables import (
     Topic,
 )
 from app.db.types import utcnow
+from app.db.vector import (
+    INDEXED_DIMENSIONS,
+    Vector,
+    cosine_top,
+    ensure_detected,
+    to_pgvector_text,
+)
+
+# Rows per statement when reading embeddings by id or scanning them (bytes path).
+_BATCH = 2000
+# pgvector's HNSW search returns at most ``hnsw.ef_search`` rows (1..1000).
+_MIN_EF_SEARCH, _MAX_EF_SEARCH = 100, 1000
 
 
 class EnrichmentRepository:
@@ -56,7 +85,11 @@ class EnrichmentRepository:
         traits: Sequence[dict[str, Any]],
         topics: Sequence[dict[str, Any]],
     ) -> None:
-        """Save one batch's results; enriching the same messages again replaces them."""
+        """Save one batch's results; enriching the same messages again replaces them.
+
+        Embedding rows carry ``vector`` as float32 bytes, whichever way the column stores them.
+        """
+        ensure_detected(self.session.connection())
         ids = [m["id"] for m in messages]
         for table in (MessageEmbedding, MessageTrait, MessageTopic):
             self.session.execute(delete(table).where(table.message_id.in_(ids)))
@@ -86,6 +119,89 @@ class EnrichmentRepository:
             vectors.append(vector)
             texts.append(f"{subject}\n{new_text}")
         return ids, vectors, texts
+
+    def vectors(self, message_ids: Sequence[str]) -> dict[str, NDArray[np.float32]]:
+        """The embeddings of those of ``message_ids`` that have one, by message id."""
+        found: dict[str, NDArray[np.float32]] = {}
+        for start in range(0, len(message_ids), _BATCH):
+            chunk = list(message_ids[start : start + _BATCH])
+            query = select(MessageEmbedding.message_id, MessageEmbedding.vector).where(
+                MessageEmbedding.message_id.in_(chunk)
+            )
+            for message_id, vector in self.session.execute(query):
+                found[message_id] = np.frombuffer(vector, dtype=np.float32).copy()
+        return found
+
+    def nearest(
+        self,
+        vector: NDArray[np.float32],
+        limit: int,
+        message_ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Up to ``limit`` (message id, cosine similarity) most similar to ``vector``, best first.
+
+        Only embeddings as wide as ``vector`` count, and only those of ``message_ids`` when
+        given. On pgvector an unrestricted search over the indexed width goes through the HNSW
+        index (approximate, as HNSW is; it raises ``hnsw.ef_search`` for the rest of the
+        transaction); otherwise the answer is exact.
+        """
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        if limit <= 0 or query.size == 0:
+            return []
+        if ensure_detected(self.session.connection()):
+            return self._nearest_pgvector(query, limit, message_ids)
+        if message_ids is not None:
+            found = self.vectors(message_ids)
+            ids = sorted(i for i, v in found.items() if v.size == query.size)
+            rows = np.array([found[i] for i in ids], dtype=np.float32).reshape(len(ids), query.size)
+            return cosine_top([(ids, rows)], query, limit)
+        return cosine_top(self._embeddings_of_width(query.size), query, limit)
+
+    def _embeddings_of_width(
+        self, dimensions: int
+    ) -> Iterator[tuple[list[str], NDArray[np.float32]]]:
+        query = (
+            select(MessageEmbedding.message_id, MessageEmbedding.vector)
+            .where(func.length(MessageEmbedding.vector) == 4 * dimensions)
+            .order_by(MessageEmbedding.message_id)
+            .execution_options(yield_per=_BATCH)
+        )
+        for partition in self.session.execute(query).partitions():
+            ids = [row[0] for row in partition]
+            rows = np.frombuffer(b"".join(row[1] for row in partition), dtype=np.float32)
+            yield ids, rows.reshape(len(ids), dimensions)
+
+    def _nearest_pgvector(
+        self, query: NDArray[np.float32], limit: int, message_ids: Sequence[str] | None
+    ) -> list[tuple[str, float]]:
+        dimensions = query.size
+        indexed = (
+            message_ids is None and dimensions == INDEXED_DIMENSIONS and limit <= _MAX_EF_SEARCH
+        )
+        column = MessageEmbedding.vector
+        # the index is on ``vector::vector(384)`` WHERE vector_dims(vector) = 384: the query
+        # must repeat both, with the width as a literal so the planner can prove the predicate
+        target = cast(column, Vector(dimensions)) if indexed else column
+        distance = target.op("<=>", return_type=Float())(
+            bindparam("query_vector", to_pgvector_text(query), type_=Vector())
+        )
+        statement = (
+            select(MessageEmbedding.message_id, distance)
+            .where(func.vector_dims(column) == literal_column(str(int(dimensions))))
+            .order_by(distance)
+            .limit(limit)
+        )
+        if message_ids is not None:
+            statement = statement.where(
+                MessageEmbedding.message_id
+                == any_(bindparam("ids", list(message_ids), type_=ARRAY(String)))
+            )
+        if indexed:
+            self.session.execute(
+                text("SELECT set_config('hnsw.ef_search', :value, true)"),
+                {"value": str(max(limit, _MIN_EF_SEARCH))},
+            )
+        return [(message_id, 1.0 - float(d)) for message_id, d in self.session.execute(statement)]
 
     def embedded_count(self) -> int:
         """How many messages have an embedding."""

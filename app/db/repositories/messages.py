@@ -8,19 +8,13 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.db.repositories._chunks import chunks
 from app.db.tables import Message, QuarantinedMessage
-
-_CHUNK = 500
 
 
 def _table(model: type[Message] | type[QuarantinedMessage]) -> Table:
     """The Core table of a model: plain executemany INSERTs, without the ORM's bookkeeping."""
     return cast(Table, model.__table__)
-
-
-def _chunks(values: Collection[str]) -> list[list[str]]:
-    items = sorted(values)
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 class MessageRepository:
@@ -32,7 +26,7 @@ class MessageRepository:
     def known_hashes(self, mailbox_id: str, hashes: Collection[str]) -> set[str]:
         """The raw sha256 values among ``hashes`` already stored or quarantined for a mailbox."""
         found: set[str] = set()
-        for chunk in _chunks(hashes):
+        for chunk in chunks(hashes):
             for table in (Message, QuarantinedMessage):
                 query = select(table.raw_sha256).where(
                     table.mailbox_id == mailbox_id, table.raw_sha256.in_(chunk)
@@ -45,7 +39,7 @@ class MessageRepository:
     ) -> dict[str, str]:
         """Map values of ``column`` among ``values`` to the thread of a message holding them."""
         found: dict[str, str] = {}
-        for chunk in _chunks(values):
+        for chunk in chunks(values):
             query = select(column, Message.thread_id).where(column.in_(chunk))
             found.update({value: tid for value, tid in self.session.execute(query) if value})
         return found

@@ -1,0 +1,1 @@
+"""``/v1/analytics``: stage conversion and Kaplan–Meier cycle times of the journey (SPEC §6)."""

@@ -1,0 +1,1 @@
+"""``/v1/contacts``: erase a person (GDPR)."""

@@ -1,0 +1,1 @@
+"""``/v1/customers``: profiles, lookup by address, outcomes."""

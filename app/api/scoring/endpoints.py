@@ -1,0 +1,36 @@
+"""``POST /v1/lookalike`` (score a lead) and ``GET /v1/model`` (the model in force)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from app.api.auth import require_scope
+from app.api.deps import Enrichment, Sessions
+from app.api.responses import ERROR_RESPONSES, error_responses
+from app.api.scoring import service
+from app.api.scoring.schemas import LookalikeRequest, LookalikeResult, ModelOut
+
+router = APIRouter(
+    tags=["scoring"],
+    dependencies=[Depends(require_scope("read"))],
+    responses={
+        **ERROR_RESPONSES,
+        **error_responses({409: "`not_enough_outcomes`: no model yet, too few outcomes"}),
+    },
+)
+
+
+@router.post("/v1/lookalike")
+def lookalike(
+    body: LookalikeRequest, sessions: Sessions, enrichment: Enrichment
+) -> LookalikeResult:
+    """Is this lead like our won customers? By customer id, address, or texts (not stored)."""
+    with sessions() as session:
+        return service.score_lead(session, enrichment.models, enrichment.embedder, body)
+
+
+@router.get("/v1/model")
+def model(sessions: Sessions) -> ModelOut:
+    """The lookalike model in force: when it was trained, on what, and its CV ROC AUC."""
+    with sessions() as session:
+        return service.describe_model(session)

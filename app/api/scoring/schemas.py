@@ -1,0 +1,64 @@
+"""Request and response bodies of ``/v1/lookalike`` and ``/v1/model`` (SPEC §8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.api.customers.schemas import NearestWonOut, SharedTagOut
+
+
+class LookalikeRequest(BaseModel):
+    """Exactly one of: a stored customer's id, an address of a stored customer, or the texts
+    of a lead that is not in the store (nothing of them is stored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: str | None = None
+    email: str | None = Field(default=None, max_length=320)
+    texts: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    subject: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> LookalikeRequest:
+        given = [n for n in ("customer_id", "email", "texts") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of customer_id, email or texts")
+        if self.texts is not None and not any(t.strip() for t in self.texts):
+            raise ValueError("texts: at least one text must not be blank")
+        if self.texts is not None and sum(len(t) for t in self.texts) > 200_000:
+            raise ValueError("texts: at most 200,000 characters in all")
+        return self
+
+
+class ModelBrief(BaseModel):
+    """The model that gave the score."""
+
+    version: str
+    n_won: int
+    n_other: int
+    cv_auc: float | None
+
+
+class LookalikeResult(BaseModel):
+    """How much the lead looks like our won customers, and why."""
+
+    score: float
+    percentile: float = Field(description="Share of open leads scoring lower or equal, 0-100.")
+    label: Literal["strong", "moderate", "weak"]
+    nearest_won: list[NearestWonOut]
+    shared_tags: list[SharedTagOut]
+    model: ModelBrief
+
+
+class ModelOut(BaseModel):
+    """The lookalike model in force."""
+
+    version: str
+    trained_at: datetime
+    n_won: int
+    n_lost: int
+    n_open: int
+    cv_auc: float | None = Field(description="Cross-validated ROC AUC; null when too few.")

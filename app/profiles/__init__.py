@@ -1,0 +1,1 @@
+"""Customer profiles and the lookalike model, wired to the store."""

@@ -1,0 +1,159 @@
+"""The lookalike model in the store: training on the profiled customers' outcomes, scoring
+every customer, and the process-wide cache of the model in force."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.repositories.lookalike import LookalikeRepository
+from app.db.repositories.profiles import ProfileRepository
+from app.db.tables import LookalikeModelRow
+from app.errors import ConflictError
+from app.profiles.tags import explanation
+from models.lookalike import (
+    MIN_OTHER,
+    MIN_WON,
+    CustomerFeatures,
+    LookalikeModel,
+    NotEnoughOutcomes,
+    load_model,
+    train,
+)
+
+log = logging.getLogger("leadlens.lookalike")
+
+_SCORE_BATCH = 1000
+
+
+class NotEnoughOutcomesError(ConflictError):
+    """Too few won (or other) customers for a lookalike model: it does not guess."""
+
+    code = "not_enough_outcomes"
+
+
+class ModelCache:
+    """The model in force, read from the store once per version and shared by threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._model: LookalikeModel | None = None
+
+    def get(self, session: Session) -> LookalikeModel | None:
+        """The current model, or None before the first training."""
+        repository = LookalikeRepository(session)
+        version = repository.current_version()
+        if version is None:
+            return None
+        with self._lock:
+            if version != self._version:
+                row = repository.current()
+                if row is None:
+                    return None
+                self._model = load_model(row.payload)
+                self._version = version
+            return self._model
+
+    def require(self, session: Session) -> LookalikeModel:
+        """The current model; NotEnoughOutcomesError when there is none."""
+        model = self.get(session)
+        if model is None:
+            raise NotEnoughOutcomesError(
+                f"no lookalike model yet: it needs at least {MIN_WON} won and {MIN_OTHER} "
+                "other customers with outcomes (set them with PUT /v1/customers/{id}/outcome, "
+                "or let the mail show orders and refusals), then it trains on its own"
+            )
+        return model
+
+
+def outcomes_digest(outcomes: Mapping[str, str]) -> str:
+    """A fingerprint of every customer's outcome: it changes when any outcome changes."""
+    digest = hashlib.sha256()
+    for customer_id in sorted(outcomes):
+        digest.update(f"{customer_id}:{outcomes[customer_id]}\n".encode())
+    return digest.hexdigest()
+
+
+def features_of(row: Any) -> CustomerFeatures:
+    """The lookalike features stored on a customer row (see ProfileRepository.features)."""
+    embedding = (
+        None if row.feature_embedding is None else np.frombuffer(row.feature_embedding, np.float32)
+    )
+    return CustomerFeatures(row.id, row.name or row.key, embedding, dict(row.feature_tags))
+
+
+def score_columns(
+    customer_id: str, model: LookalikeModel, features: CustomerFeatures, topics: Mapping[int, str]
+) -> dict[str, Any]:
+    """The ``lookalike_*`` columns of one customer scored by ``model``."""
+    score = model.score(features)
+    return {
+        "id": customer_id,
+        "lookalike_score": round(score.score, 4),
+        "lookalike_percentile": round(score.percentile, 1),
+        "lookalike_version": model.version,
+        "lookalike_explanation": explanation(score, topics),
+    }
+
+
+def outcomes_digest_now(session: Session) -> tuple[str, str | None]:
+    """The digest of the outcomes in force now, and of those the model was trained on."""
+    outcomes = ProfileRepository(session).outcomes()
+    return outcomes_digest(outcomes), LookalikeRepository(session).digest()
+
+
+def train_lookalike(sessions: sessionmaker[Session], *, seed: int = 42) -> LookalikeModel:
+    """Train a new model on the profiled customers, make it the one in force and score every
+    customer with it. NotEnoughOutcomesError when there are too few outcomes."""
+    with sessions() as session:
+        repository = ProfileRepository(session)
+        outcomes = repository.outcomes()
+        features = [features_of(row) for row in repository.features()]
+    try:
+        model = train(features, outcomes, seed=seed)  # type: ignore[arg-type]
+    except NotEnoughOutcomes as exc:
+        raise NotEnoughOutcomesError(str(exc)) from None
+    with sessions.begin() as session:
+        LookalikeRepository(session).replace(
+            LookalikeModelRow(
+                version=model.version,
+                trained_at=model.trained_at,
+                n_won=model.n_won,
+                n_lost=model.n_lost,
+                n_open=model.n_open,
+                cv_auc=model.cv_auc,
+                outcomes_digest=outcomes_digest(outcomes),
+                payload=model.to_bytes(),
+            )
+        )
+    score_all(sessions, model)
+    log.info(
+        "lookalike trained: %s on %d won / %d lost / %d open, cv AUC %s",
+        model.version,
+        model.n_won,
+        model.n_lost,
+        model.n_open,
+        "n/a" if model.cv_auc is None else f"{model.cv_auc:.3f}",
+    )
+    return model
+
+
+def score_all(sessions: sessionmaker[Session], model: LookalikeModel) -> int:
+    """Score every profiled customer with ``model``, committing per batch; returns how many."""
+    with sessions() as session:
+        repository = ProfileRepository(session)
+        rows = repository.features()
+        topics = repository.topic_names()
+    for start in range(0, len(rows), _SCORE_BATCH):
+        batch = rows[start : start + _SCORE_BATCH]
+        scores = [score_columns(row.id, model, features_of(row), topics) for row in batch]
+        with sessions.begin() as session:
+            ProfileRepository(session).save_scores(scores)
+    return len(rows)

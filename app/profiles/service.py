@@ -1,0 +1,126 @@
+"""Keep customer profiles up to date: rebuild the stale ones in committed batches.
+
+A profile goes stale when one of its customer's messages is enriched, when topics are
+re-clustered, when a contact is erased, and once a day (silence makes customers lost).
+Rebuilding a profile again gives the same result, so a kill loses at most one batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.profiles import ProfileRepository
+from app.db.types import utcnow
+from app.profiles.lookalike import ModelCache, score_columns
+from app.profiles.tags import tag_row
+from models.lookalike import CustomerFeatures, customer_features
+from models.profiles import Profile, build_profile
+
+PROFILES_REFRESHED_AT = "profiles_refreshed_at"
+_DAILY = timedelta(days=1)
+
+
+def _profile_columns(
+    customer_id: str, profile: Profile, features: CustomerFeatures, now: datetime
+) -> dict[str, Any]:
+    stage = profile.stage
+    return {
+        "id": customer_id,
+        "profiled_at": now,
+        "stage": stage.current,
+        "stage_reached": {name: at.isoformat() for name, at in stage.reached.items()},
+        "valid_inquiry": None
+        if stage.valid_inquiry is None
+        else {"value": stage.valid_inquiry[0], "missing": list(stage.valid_inquiry[1])},
+        "country": profile.country,
+        "languages": list(profile.languages),
+        "inbound": profile.inbound,
+        "outbound": profile.outbound,
+        "outcome_reason": profile.outcome.reason,
+        "feature_embedding": None
+        if features.embedding is None
+        else features.embedding.astype(np.float32).tobytes(),
+        "feature_tags": dict(features.tags),
+    }
+
+
+def refresh_profiles(
+    sessions: sessionmaker[Session],
+    models: ModelCache,
+    *,
+    lost_after_days: int = 90,
+    batch_size: int = 200,
+    now: datetime | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rebuild every stale profile (and its score, when a model is in force); returns how
+    many were rebuilt."""
+    done = 0
+    while True:
+        with sessions() as session:
+            repository = ProfileRepository(session)
+            ids = repository.dirty_ids(batch_size)
+            if not ids:
+                return done
+            facts = repository.message_facts(ids)
+            names = repository.names(ids)
+            topics = repository.topic_names()
+            vectors = EnrichmentRepository(session).vectors(
+                [m.id for messages in facts.values() for m in messages]
+            )
+            model = models.get(session)
+        moment = now or utcnow()
+        profiles: list[dict[str, Any]] = []
+        outcomes: list[dict[str, Any]] = []
+        tags: list[dict[str, Any]] = []
+        scores: list[dict[str, Any]] = []
+        for customer_id in ids:
+            messages: Sequence[Any] = facts.get(customer_id, [])
+            profile = build_profile(messages, topics, now=moment, lost_after_days=lost_after_days)
+            features = customer_features(
+                customer_id,
+                names.get(customer_id, customer_id),
+                messages,
+                vectors,
+                topics,
+                now=moment,
+                lost_after_days=lost_after_days,
+            )
+            profiles.append(_profile_columns(customer_id, profile, features, moment))
+            outcomes.append(
+                {
+                    "id": customer_id,
+                    "outcome": profile.outcome.value,
+                    "outcome_at": profile.outcome.at,
+                }
+            )
+            tags.extend(tag_row(customer_id, tag) for tag in profile.tags)
+            if model is not None:
+                scores.append(score_columns(customer_id, model, features, topics))
+        with sessions.begin() as session:
+            repository = ProfileRepository(session)
+            repository.save_profiles(profiles, outcomes, tags)
+            repository.save_scores(scores)
+        done += len(ids)
+        if on_progress is not None:
+            on_progress(len(ids))
+
+
+def mark_stale_daily(sessions: sessionmaker[Session], now: datetime | None = None) -> bool:
+    """Flag every profile stale when the last full refresh is a day old (time alone turns
+    silent customers lost); True when it did."""
+    moment = now or utcnow()
+    with sessions.begin() as session:
+        state = EnrichmentRepository(session)
+        last = state.state(PROFILES_REFRESHED_AT)
+        if last is not None and moment - datetime.fromisoformat(last) < _DAILY:
+            return False
+        ProfileRepository(session).mark_dirty()
+        state.set_state(PROFILES_REFRESHED_AT, moment.isoformat())
+    return True

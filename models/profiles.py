@@ -1,0 +1,290 @@
+"""Customer profiles (SPEC §5-§7) from the enriched facts of one customer's messages.
+
+Pure: typed message facts in, a :class:`Profile` out. The store, the API's outcome override
+and the lookalike score are the caller's business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from models._profile_stages import (
+    ORDER_STAGES,
+    first_valid_inquiry,
+    infer_outcome,
+    reached_stages,
+)
+from models.traits import SINGLE_VALUED, TRAIT_VOCABULARY, TraitHit, responsiveness
+
+Stage = Literal[
+    "lead", "inquiry", "quotation", "sample", "trial_order", "bulk_order", "repeat_order"
+]  # fmt: skip
+STAGES: tuple[Stage, ...] = (
+    "lead", "inquiry", "quotation", "sample", "trial_order", "bulk_order", "repeat_order"
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    """One customer message as enrichment left it (bulk and automatic mail excluded)."""
+
+    id: str
+    sent_at: datetime  # timezone-aware
+    direction: Literal["inbound", "outbound"]
+    thread_id: str
+    subject: str
+    text: str  # the new text (no quoted history, no signature)
+    intent: str | None
+    valid_inquiry: tuple[bool, tuple[str, ...]] | None  # (value, missing) for inbound inquiries
+    language: str | None
+    topic_id: int | None
+    topic_confidence: float
+    traits: tuple[TraitHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A message behind a tag, with the snippet that shows why."""
+
+    message_id: str
+    sent_at: datetime
+    subject: str
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileTag:
+    """One tag of a profile: ``id`` is ``topic:<n>`` or ``trait:<name>:<value>``."""
+
+    id: str
+    kind: Literal["interest", "trait"]
+    name: str
+    value: str | None
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StageInfo:
+    """The furthest stage reached, the date each stage was reached, the first inquiry's check."""
+
+    current: Stage
+    reached: Mapping[Stage, datetime]
+    valid_inquiry: tuple[bool, tuple[str, ...]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class InferredOutcome:
+    """``won`` / ``lost`` inferred from the mail (``open`` when neither), with its date."""
+
+    value: Literal["won", "lost", "open"]
+    at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything the mail says about one customer."""
+
+    stage: StageInfo
+    outcome: InferredOutcome
+    tags: tuple[ProfileTag, ...]
+    country: str | None
+    languages: tuple[str, ...]
+    inbound: int
+    outbound: int
+    first_contact_at: datetime | None
+    last_contact_at: datetime | None
+    cutoff: datetime | None  # lookalike features use messages before it (None: all)
+
+
+def build_profile(
+    messages: Sequence[MessageFacts],
+    topic_names: Mapping[int, str],
+    *,
+    now: datetime,
+    lost_after_days: int = 90,
+) -> Profile:
+    """The profile of a customer with these messages (any order; may be empty).
+
+    Stages, outcome and cutoff follow SPEC §6–§7 (see :mod:`models._profile_stages`; an
+    explicit refusal is found by :func:`models._refusal.find_refusal` in inbound mail
+    only). Tags: interests are the topics holding at least 15 % of the customer's
+    recency-weighted mail (half-life 180 days before the last contact, our messages at half
+    weight); traits aggregate the messages' hits by noisy-or, one value per single-valued
+    trait; languages come from inbound messages, responsiveness from reply latencies. Every
+    tag carries up to 3 evidence items, most recent first, snippets of at most 200
+    characters. Interest tags come first (score descending), then traits by name and value.
+    """
+    ordered = sorted(messages, key=lambda m: (m.sent_at, m.id))
+    found = reached_stages(ordered)
+    reached = {stage: found[stage] for stage in STAGES if stage in found}
+    current: Stage = max(reached, key=STAGES.index) if reached else "lead"
+    value, at, reason = infer_outcome(ordered, reached, now=now, lost_after_days=lost_after_days)
+    ends = [reached[s] for s in ORDER_STAGES if s in reached]
+    if value != "open" and at is not None:
+        ends.append(at)
+    interests = _interest_tags(ordered, topic_names)
+    traits = sorted(
+        [*_trait_tags(ordered), *_language_tags(ordered), *_responsiveness_tags(ordered)],
+        key=lambda t: (t.name, t.value or ""),
+    )
+    languages = sorted((t for t in traits if t.name == "language"), key=lambda t: -t.score)
+    return Profile(
+        stage=StageInfo(current, reached, first_valid_inquiry(ordered)),
+        outcome=InferredOutcome(value, at, reason),
+        tags=(*interests, *traits),
+        country=next((t.value for t in traits if t.name == "country"), None),
+        languages=tuple(t.value for t in languages if t.value is not None),
+        inbound=sum(m.direction == "inbound" for m in ordered),
+        outbound=sum(m.direction == "outbound" for m in ordered),
+        first_contact_at=ordered[0].sent_at if ordered else None,
+        last_contact_at=ordered[-1].sent_at if ordered else None,
+        cutoff=min(ends, default=None),
+    )
+
+
+# --- tags -------------------------------------------------------------------------------
+
+_MAX_EVIDENCE = 3
+_SNIPPET_CHARS = 200
+_HALF_LIFE_DAYS = 180.0
+_OUTBOUND_WEIGHT = 0.5
+_MIN_INTEREST_SHARE = 0.15
+_MIN_LANGUAGE_SHARE = 0.2
+_MIN_LANGUAGE_MESSAGES = 2
+# Traits of the sender: their mail only. Commercial terms: ours too, at half their score.
+_INBOUND_ONLY = frozenset(
+    {"customer_type", "lead_source", "country", "order_volume", "price_sensitive"}
+)
+_BOTH_WAYS = frozenset({"incoterm", "payment_terms", "certifications"})
+
+
+def _interest_tags(
+    ordered: Sequence[MessageFacts], topic_names: Mapping[int, str]
+) -> list[ProfileTag]:
+    if not ordered:
+        return []
+    last = ordered[-1].sent_at
+    total = 0.0
+    weights: dict[int, float] = {}
+    members: dict[int, list[MessageFacts]] = {}
+    for m in ordered:
+        age_days = (last - m.sent_at).total_seconds() / 86400
+        weight = 0.5 ** (age_days / _HALF_LIFE_DAYS)
+        weight *= 1.0 if m.direction == "inbound" else _OUTBOUND_WEIGHT
+        total += weight
+        if m.topic_id is not None:
+            weights[m.topic_id] = weights.get(m.topic_id, 0.0) + weight
+            members.setdefault(m.topic_id, []).append(m)
+    tags = [
+        ProfileTag(
+            id=f"topic:{topic}",
+            kind="interest",
+            name=topic_names.get(topic, f"topic {topic}"),
+            value=None,
+            score=round(weight / total, 4),
+            evidence=_evidence((m, _opening(m)) for m in members[topic]),
+        )
+        for topic, weight in weights.items()
+        if weight / total >= _MIN_INTEREST_SHARE
+    ]
+    tags.sort(key=lambda t: (-t.score, int(t.id.partition(":")[2])))
+    return tags
+
+
+def _trait_tags(ordered: Sequence[MessageFacts]) -> list[ProfileTag]:
+    groups: dict[tuple[str, str], dict[str, tuple[float, MessageFacts, TraitHit]]] = {}
+    for m in ordered:
+        for hit in m.traits:
+            score = _counted_score(m, hit)
+            if score > 0 and hit.value in TRAIT_VOCABULARY.get(hit.name, ()):
+                best = groups.setdefault((hit.name, hit.value), {})
+                if m.id not in best or best[m.id][0] < score:
+                    best[m.id] = (score, m, hit)
+    tags: dict[str, list[ProfileTag]] = {}
+    for (name, value), by_message in groups.items():
+        items = by_message.values()
+        score = 1.0 - math.prod(1.0 - s for s, _, _ in items)
+        evidence = _evidence((m, hit.evidence) for _, m, hit in items)
+        tags.setdefault(name, []).append(_trait_tag(name, value, score, evidence))
+    kept: list[ProfileTag] = []
+    for name, values in tags.items():
+        values.sort(key=lambda t: (-t.score, -len(t.evidence), t.value or ""))
+        kept.extend(values[:1] if name in SINGLE_VALUED else values)
+    return kept
+
+
+def _counted_score(message: MessageFacts, hit: TraitHit) -> float:
+    score = min(max(hit.score, 0.0), 1.0) if math.isfinite(hit.score) else 0.0
+    if message.direction == "inbound" and hit.name in _INBOUND_ONLY | _BOTH_WAYS:
+        return score
+    if message.direction == "outbound" and hit.name in _BOTH_WAYS:
+        return score / 2
+    return 0.0
+
+
+def _language_tags(ordered: Sequence[MessageFacts]) -> list[ProfileTag]:
+    known = TRAIT_VOCABULARY["language"]
+    detected = [m for m in ordered if m.direction == "inbound" and m.language in known]
+    by_language: dict[str, list[MessageFacts]] = {}
+    for m in detected:
+        by_language.setdefault(str(m.language), []).append(m)
+    return [
+        _trait_tag(
+            "language",
+            code,
+            len(group) / len(detected),
+            _evidence((m, _opening(m)) for m in group),
+        )
+        for code, group in by_language.items()
+        if len(group) / len(detected) >= _MIN_LANGUAGE_SHARE or len(group) >= _MIN_LANGUAGE_MESSAGES
+    ]
+
+
+def _responsiveness_tags(ordered: Sequence[MessageFacts]) -> list[ProfileTag]:
+    """Each first inbound message after an outbound one in the same thread is a reply."""
+    awaiting: dict[str, datetime] = {}
+    replies: list[tuple[MessageFacts, float]] = []
+    for m in ordered:
+        if m.direction == "outbound":
+            awaiting[m.thread_id] = m.sent_at
+        elif m.thread_id in awaiting:
+            hours = (m.sent_at - awaiting.pop(m.thread_id)).total_seconds() / 3600
+            replies.append((m, hours))
+    hit = responsiveness([hours for _, hours in replies])
+    if hit is None:
+        return []
+    evidence = _evidence((m, f"reply after {hours:.1f} h ({hit.evidence})") for m, hours in replies)
+    return [_trait_tag(hit.name, hit.value, hit.score, evidence)]
+
+
+def _trait_tag(name: str, value: str, score: float, evidence: tuple[Evidence, ...]) -> ProfileTag:
+    return ProfileTag(f"trait:{name}:{value}", "trait", name, value, round(score, 4), evidence)
+
+
+def _evidence(items: Iterable[tuple[MessageFacts, str]]) -> tuple[Evidence, ...]:
+    newest = sorted(items, key=lambda item: (item[0].sent_at, item[0].id), reverse=True)
+    return tuple(
+        Evidence(m.id, m.sent_at, m.subject, _cut(text)) for m, text in newest[:_MAX_EVIDENCE]
+    )
+
+
+def _opening(message: MessageFacts) -> str:
+    return message.text if message.text.strip() else message.subject
+
+
+def _cut(text: str) -> str:
+    """``text`` on one line, cut at a word boundary to at most 200 characters ("…" ending)."""
+    flat = " ".join(text.split())
+    if len(flat) <= _SNIPPET_CHARS:
+        return flat
+    cut = flat[: _SNIPPET_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > _SNIPPET_CHARS // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -1,0 +1,221 @@
+"""The prototype sentences of :mod:`models.traits.prototypes`: per trait family and value, a
+few short sentences in which a buyer states that value in its own words.
+
+They say the trait and little else (no product names, quantities or prices), so that what an
+inquiry asks for weighs the same against every value. Mostly English, the language the
+sentence model knows, plus one each in Spanish, German, French and Portuguese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = ["BACKGROUND_TEXTS", "PROTOTYPE_TEXTS"]
+
+_CUSTOMER_TYPE: dict[str, tuple[str, ...]] = {
+    "distributor": (
+        "We are a distributor covering the whole country.",
+        "Our company distributes to shops and installers all over our region.",
+        "We are the exclusive distribution partner of several brands in our market.",
+        "We supply a network of dealers and resellers across the country.",
+        "We would like to become your distributor for our territory.",
+        "We represent brands in our country and sell them through regional partners.",
+        "Somos una empresa de distribución con una red de ventas en todo el país.",
+        "Wir vertreiben Elektroprodukte über Fachhändler in ganz Österreich.",
+        "Nous distribuons du matériel électrique auprès des revendeurs de notre région.",
+        "Somos uma empresa de distribuição com revendedores em todo o país.",
+    ),
+    "importer_wholesaler": (
+        "We import by the container from Asia and sell wholesale.",
+        "We are an import company buying directly from factories in China.",
+        "We buy in bulk and resell to smaller shops in our area.",
+        "Our business is the wholesale trade of electronics.",
+        "We are a trading house buying from overseas suppliers for our warehouse.",
+        "Importamos directamente de fábricas asiáticas y vendemos al por mayor.",
+        "Wir importieren Waren aus Asien und verkaufen sie im Großhandel weiter.",
+        "Nous importons directement d'Asie et revendons en gros.",
+        "Importamos diretamente da China e vendemos no atacado.",
+    ),
+    "retailer": (
+        "We own several shops selling home appliances to consumers.",
+        "We run a chain of stores in the city.",
+        "We have a retail shop where we sell to the public.",
+        "We want to put your products on the shelves of our stores.",
+        "We are a family-owned electronics store.",
+        "I have a small shop and my customers keep asking for these items.",
+        "Tenemos varias tiendas de electrodomésticos en la ciudad.",
+        "Wir betreiben mehrere Läden und verkaufen an Privatkunden.",
+        "Nous avons plusieurs boutiques qui vendent aux particuliers.",
+        "Temos algumas lojas físicas que vendem ao consumidor final.",
+    ),
+    "ecommerce_seller": (
+        "We sell online through our own web store and on marketplaces.",
+        "We are an Amazon seller looking for new products for our listings.",
+        "Our business sells over the internet and ships orders to customers' homes.",
+        "We run an e-commerce shop and want products under our own label.",
+        "We sell on eBay and other online platforms.",
+        "I sell through my own Amazon account and ship to consumers.",
+        "Vendemos por internet a través de nuestra tienda online.",
+        "Wir verkaufen über unseren Onlineshop und über Marktplätze.",
+        "Nous vendons sur internet via notre boutique en ligne.",
+        "Vendemos pela internet na nossa loja virtual.",
+    ),
+    "contractor_installer": (
+        "We are an electrical contractor doing installations in new buildings.",
+        "Our team carries out electrical installation work on construction sites.",
+        "We are a construction company and need materials for a project we are building.",
+        "We won a tender to install the equipment in a new building.",
+        "We are bidding for the electrical fit-out of a building project.",
+        "We carry out installations at our clients' sites.",
+        "Somos una empresa instaladora y hacemos obras eléctricas.",
+        "Wir sind ein Elektrobetrieb und machen Installationen auf Baustellen.",
+        "Nous sommes une entreprise d'électricité qui réalise des chantiers.",
+        "Somos uma empresa de instalações elétricas e fazemos obras.",
+    ),
+    "hotel_hospitality": (
+        "We manage several hotels and resorts.",
+        "Our resort is refurbishing its guest rooms and lobby.",
+        "We operate restaurants and bars and are equipping our venues.",
+        "We are a hospitality group with properties in several cities.",
+        "We own a boutique hotel near the beach.",
+        "We run guest accommodation: bed and breakfasts and holiday apartments.",
+        "We are renovating the rooms where our guests stay.",
+        "Somos una cadena hotelera y estamos reformando las habitaciones.",
+        "Wir betreiben mehrere Hotels und renovieren die Gästezimmer.",
+        "Nous gérons plusieurs hôtels et rénovons les chambres.",
+        "Somos uma rede de hotéis e estamos reformando os quartos.",
+    ),
+    "telecom_operator": (
+        "We are a mobile network operator with millions of subscribers.",
+        "We provide internet and TV services to homes over our fibre network.",
+        "Our company is a cable TV and broadband provider.",
+        "We offer IPTV service and set-top boxes to our subscribers.",
+        "We are an internet service provider connecting homes with fiber.",
+        "Our network serves subscribers and we need equipment for our sites.",
+        "Somos un operador de cable e internet con miles de abonados.",
+        "Wir bieten Internet und Fernsehen für Haushalte über unser Glasfasernetz an.",
+        "Nous fournissons internet et la télévision à nos abonnés.",
+        "Somos um provedor de internet e TV a cabo com milhares de assinantes.",
+    ),
+    "system_integrator": (
+        "We design and integrate complete systems for our clients' projects.",
+        "We integrate audio-visual, security and control systems in buildings.",
+        "Our company delivers turnkey solutions combining hardware and software.",
+        "We build smart building solutions with devices from many vendors.",
+        "We are an IT solutions company that integrates hardware into our projects.",
+        "We engineer complete solutions and connect equipment from different makers.",
+        "Somos integradores de sistemas audiovisuales y de seguridad.",
+        "Wir planen und integrieren Gesamtlösungen aus Hard- und Software.",
+        "Nous intégrons des solutions complètes de sécurité et de domotique.",
+        "Integramos sistemas de segurança e automação para nossos clientes.",
+    ),
+    "end_user": (
+        "We need these products for our own factory, not for resale.",
+        "These are for use in our own warehouse.",
+        "We are buying for our own premises, not for resale.",
+        "We are a school, hospital or public body buying for our own buildings.",
+        "This purchase is for our company's internal use.",
+        "I am a private person buying for my own home.",
+        "Son para nuestra propia fábrica, no para reventa.",
+        "Wir brauchen die Geräte für unsere eigene Produktionshalle.",
+        "C'est pour équiper nos propres locaux, pas pour la revente.",
+        "É para uso próprio da empresa, não para revenda.",
+    ),
+}
+
+_LEAD_SOURCE: dict[str, tuple[str, ...]] = {
+    "trade_show": (
+        "We met at your booth during the exhibition last month.",
+        "It was nice talking to you at the fair in Hong Kong.",
+        "I took your business card at the trade show.",
+        "Following our meeting at the expo, here is our inquiry.",
+        "We visited your stand at the show in Germany.",
+        "Thank you for your time at the show last week.",
+        "We saw your products on display at the exhibition.",
+        "It was good to meet you in person at the fair.",
+        "Nos conocimos en su stand en la feria.",
+        "Wir haben uns auf der Messe an Ihrem Stand getroffen.",
+        "Nous nous sommes rencontrés sur votre stand au salon.",
+        "Nos conhecemos no seu estande na feira.",
+    ),
+    "referral": (
+        "A friend of mine recommended your company to me.",
+        "One of your customers gave me your contact.",
+        "I was introduced to you by a business partner.",
+        "Your name was passed to me by a colleague.",
+        "Mr. Smith suggested that I contact you.",
+        "Someone who buys from you suggested we get in touch.",
+        "I heard about your company from another customer of yours.",
+        "Un amigo me recomendó su empresa.",
+        "Ein Geschäftspartner hat mir Ihre Firma empfohlen.",
+        "Un collègue m'a conseillé de vous contacter.",
+        "Um amigo me recomendou a sua empresa.",
+    ),
+    "cold_outreach": (
+        "Thank you for your email introducing your company.",
+        "We received the introduction letter you sent us about your factory.",
+        "Thanks for reaching out to us with your company presentation.",
+        "I got your mail presenting your factory.",
+        "You contacted us last week to present your company.",
+        "Thanks for your mail introducing yourselves.",
+        "We are replying to the sales email you sent us.",
+        "Respondemos a la presentación comercial que nos envió sin que la pidiéramos.",
+        "Danke für Ihre E-Mail, in der Sie Ihre Firma vorstellen.",
+        "Merci pour votre e-mail de présentation de votre société.",
+        "Obrigado pelo seu e-mail apresentando a sua empresa.",
+    ),
+    "website_form": (
+        "I found your company while searching online.",
+        "I came across your company by chance on the internet.",
+        "I saw your company on your web page.",
+        "We found you through a Google search.",
+        "We found your website through a search engine.",
+        "Encontré su empresa buscando en internet.",
+        "Ich habe Ihre Firma bei einer Internetsuche gefunden.",
+        "J'ai trouvé votre société en cherchant sur internet.",
+        "Encontrei sua empresa pesquisando na internet.",
+    ),
+}
+
+# What any buyer or supplier writes, whatever its type or origin: the value a message must
+# beat by the margin besides the runner-up, so that a plain request is not read as a trait.
+BACKGROUND_TEXTS: tuple[str, ...] = (
+    "Kindly send us your catalogue and your prices.",
+    "Please quote your best price for one thousand pieces.",
+    "Could you send a sample and tell us the delivery time?",
+    "I am interested in your products, please get back to me.",
+    "What is your minimum order quantity?",
+    "Please confirm the payment terms and when the goods will ship.",
+    "Do you have certificates for this model? Please send the datasheet.",
+    "Some of the goods arrived damaged and we need replacements.",
+    "Thanks for the offer, but your price is higher than our budget.",
+    "Can you put our logo on the product and the packaging?",
+    "We are a manufacturer with our own factory, exporting all over the world.",
+    "Attached please find our quotation and our product catalogue.",
+    "Has our order shipped yet? Please give us the tracking number.",
+    "I am out of the office until next Monday.",
+    "Thank you for your reply and for the samples.",
+    "Where can we buy your products in our country?",
+    "Do you already have a dealer or an agent in our country?",
+    "We would like to know more about your company.",
+    "Nos gustaría saber más sobre su empresa.",
+    "Wir möchten mehr über Ihr Unternehmen erfahren.",
+    "Nous aimerions en savoir plus sur votre société.",
+    "Gostaríamos de saber mais sobre a sua empresa.",
+    "Por favor envíenos su catálogo y sus precios.",
+    "Bitte schicken Sie uns Ihren Katalog und Ihre Preise.",
+    "Merci de nous faire parvenir votre catalogue et vos tarifs.",
+    "Por favor, envie-nos o seu catálogo e os seus preços.",
+    "¿Cuál es el pedido mínimo y el plazo de entrega?",
+    "Wie hoch ist die Mindestbestellmenge und wie lange ist die Lieferzeit?",
+    "Quelle est la quantité minimale de commande et le délai de livraison ?",
+    "Qual é a quantidade mínima de pedido e o prazo de entrega?",
+)
+
+PROTOTYPE_TEXTS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "customer_type": MappingProxyType(_CUSTOMER_TYPE),
+        "lead_source": MappingProxyType(_LEAD_SOURCE),
+    }
+)

@@ -1,0 +1,107 @@
+"""``POST /v1/lookalike`` and ``GET /v1/model`` on the profiled demo store, and on an empty one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.tables import Contact, Customer, Message
+from tests.api.helpers import assert_error
+
+Headers = dict[str, dict[str, str]]
+LEAD = (
+    "Hello, we met at your booth at Light+Building in Frankfurt. We are a distributor of "
+    "lighting products in Germany and need 2000 pcs LED panel 600x600 40W with CE and RoHS. "
+    "Please quote FOB Ningbo."
+)
+
+
+def _score(client: TestClient, headers: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+    response = client.post("/v1/lookalike", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def _check(result: dict[str, Any], sessions: sessionmaker[Session]) -> None:
+    assert 0 <= result["score"] <= 1
+    assert 0 <= result["percentile"] <= 100
+    assert result["label"] in {"strong", "moderate", "weak"}
+    assert result["model"]["n_won"] >= 5
+    with sessions() as session:
+        for near in result["nearest_won"]:
+            assert session.get(Customer, near["customer_id"]).outcome == "won"
+            assert 0 <= near["similarity"] <= 1
+
+
+def test_model_reports_its_figures(demo_client: TestClient, demo_keys: Headers) -> None:
+    model = demo_client.get("/v1/model", headers=demo_keys["read"]).json()
+    assert set(model) == {"version", "trained_at", "n_won", "n_lost", "n_open", "cv_auc"}
+    assert model["n_won"] >= 5
+    assert model["cv_auc"] is not None
+    assert model["cv_auc"] > 0.6, model
+
+
+def test_score_a_stored_customer_by_id_and_by_address(
+    demo_client: TestClient, demo_keys: Headers, demo_sessions: sessionmaker[Session]
+) -> None:
+    read = demo_keys["read"]
+    with demo_sessions() as session:
+        customer = session.scalars(
+            select(Customer).where(Customer.outcome == "open").order_by(Customer.id).limit(1)
+        ).one()
+        email = session.scalar(select(Contact.email).where(Contact.customer_id == customer.id))
+    by_id = _score(demo_client, read, {"customer_id": customer.id})
+    _check(by_id, demo_sessions)
+    assert by_id["score"] == customer.lookalike_score
+    by_email = _score(demo_client, read, {"email": email})
+    assert by_email["score"] == by_id["score"]
+    shared = {t["id"] for t in by_id["shared_tags"]}
+    assert shared <= set(customer.feature_tags)
+
+
+def test_score_a_lead_given_as_texts_and_store_nothing(
+    demo_client: TestClient, demo_keys: Headers, demo_sessions: sessionmaker[Session]
+) -> None:
+    def counts() -> tuple[int, int]:
+        with demo_sessions() as session:
+            return (
+                session.scalar(select(func.count()).select_from(Message)) or 0,
+                session.scalar(select(func.count()).select_from(Customer)) or 0,
+            )
+
+    before = counts()
+    result = _score(demo_client, demo_keys["read"], {"texts": [LEAD], "subject": "LED panels"})
+    _check(result, demo_sessions)
+    assert counts() == before
+
+
+def test_bad_requests(demo_client: TestClient, demo_keys: Headers) -> None:
+    read = demo_keys["read"]
+    for body in (
+        {},
+        {"customer_id": "cus_x", "email": "a@b.com"},
+        {"texts": []},
+        {"texts": ["  "]},
+        {"texts": "not a list"},
+        {"customer_id": "x", "unknown": 1},
+    ):
+        assert_error(
+            demo_client.post("/v1/lookalike", json=body, headers=read), 422, "invalid_request"
+        )
+    missing = demo_client.post(
+        "/v1/lookalike", json={"customer_id": "cus_0000000000000000000000000z"}, headers=read
+    )
+    assert_error(missing, 404, "not_found")
+    nobody = demo_client.post("/v1/lookalike", json={"email": "x@nowhere.example"}, headers=read)
+    assert_error(nobody, 404, "not_found")
+
+
+def test_no_model_is_409_not_a_guess(client: TestClient, keys: dict[str, str]) -> None:
+    headers = {"Authorization": f"Bearer {keys['read']}"}
+    assert_error(client.get("/v1/model", headers=headers), 409, "not_enough_outcomes")
+    response = client.post("/v1/lookalike", json={"texts": [LEAD]}, headers=headers)
+    assert_error(response, 409, "not_enough_outcomes")

@@ -1,0 +1,444 @@
+"""Customer profiles from hand-built threads: stage dates, the inferred outcome (orders,
+refusals in several languages, silence), the refusal detector's negatives, interest and
+trait tags with their evidence, and the lookalike cutoff. Pure: no model is loaded."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import pytest
+
+from models._refusal import find_refusal
+from models.profiles import MessageFacts, Profile, build_profile
+from models.traits import TraitHit
+
+T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def at(days: float) -> datetime:
+    return T0 + timedelta(days=days)
+
+
+def msg(
+    mid: str,
+    days: float,
+    direction: Literal["inbound", "outbound"] = "inbound",
+    *,
+    thread: str = "t1",
+    subject: str = "",
+    text: str = "Hello",
+    intent: str | None = None,
+    valid: tuple[bool, tuple[str, ...]] | None = None,
+    language: str | None = None,
+    topic: int | None = None,
+    traits: tuple[TraitHit, ...] = (),
+) -> MessageFacts:
+    confidence = 0.0 if topic is None else 0.9
+    return MessageFacts(
+        mid, at(days), direction, thread, subject, text, intent, valid, language, topic,
+        confidence, traits,
+    )  # fmt: skip
+
+
+def profile(*messages: MessageFacts, now_days: float = 30, **kwargs: int) -> Profile:
+    return build_profile(list(messages), {}, now=at(now_days), **kwargs)
+
+
+def tag(p: Profile, tag_id: str) -> float | None:
+    return next((t.score for t in p.tags if t.id == tag_id), None)
+
+
+def days(when: datetime | None) -> float | None:
+    return None if when is None else (when - T0).total_seconds() / 86400
+
+
+def stages(p: Profile) -> dict[str, float | None]:
+    """The stages reached, each with its day."""
+    return {stage: days(when) for stage, when in p.stage.reached.items()}
+
+
+def outcome(p: Profile) -> tuple[str, float | None, float | None]:
+    """The outcome, its day and the cutoff's day."""
+    return p.outcome.value, days(p.outcome.at), days(p.cutoff)
+
+
+PO = "purchase_order"
+
+# --- stages -----------------------------------------------------------------------------
+
+
+def test_stage_dates_with_skipped_sample() -> None:
+    p = profile(
+        msg("m3", 10, thread="t2", intent=PO),
+        msg("m1", 0, intent="inquiry"),
+        msg("m2", 2, "outbound", intent="quotation"),
+    )
+    assert stages(p) == {"lead": 0, "inquiry": 0, "quotation": 2, "trial_order": 10}
+    assert p.stage.current == "trial_order"
+    assert (p.inbound, p.outbound) == (2, 1)
+    assert (p.first_contact_at, p.last_contact_at) == (at(0), at(10))
+
+
+def test_cold_outreach_then_reply_and_inbound_negotiation() -> None:
+    p = profile(
+        msg("m1", 0, "outbound", text="We make LED panels."),
+        msg("m2", 3, intent="other"),
+        msg("m3", 4, intent="negotiation"),
+        msg("m4", 5, "outbound", intent="sample_request"),
+    )
+    assert stages(p) == {"lead": 0, "inquiry": 3, "quotation": 4, "sample": 5}
+    early = profile(msg("m1", 0, intent="sample_request"), msg("m2", 1, intent="negotiation"))
+    assert list(early.stage.reached) == ["lead", "inquiry", "quotation", "sample"]
+    assert p.stage.current == "sample"
+    their_quote = profile(msg("m1", 0, intent="quotation"), msg("m2", 1, intent="sample_feedback"))
+    assert stages(their_quote) == {"lead": 0, "inquiry": 0, "sample": 1}
+
+
+def test_customer_we_only_wrote_to_stays_lead() -> None:
+    p = profile(msg("m1", 0, "outbound", intent="quotation"), msg("m2", 5, "outbound", intent=PO))
+    assert (p.stage.current, stages(p)) == ("lead", {"lead": 0})
+    assert (p.inbound, p.outbound, p.outcome.value) == (0, 2, "open")
+
+
+def test_orders_trial_bulk_repeat_one_per_thread() -> None:
+    p = profile(
+        msg("a1", 1, thread="po1", intent=PO),
+        msg("a2", 2, "outbound", thread="po1", intent=PO),
+        msg("b1", 20, "outbound", thread="po2", intent=PO),
+        msg("c1", 40, thread="po3", intent=PO),
+        msg("d1", 60, thread="po4", intent=PO),
+        now_days=70,
+    )
+    orders = {"trial_order": 1, "bulk_order": 20, "repeat_order": 40}
+    assert stages(p) == {"lead": 1, "inquiry": 1, **orders}
+    assert p.stage.current == "repeat_order"
+
+
+def test_large_first_order_is_bulk_straight_away() -> None:
+    large = TraitHit("order_volume", "large", 0.8, "2 x 40HQ containers")
+    p = profile(
+        msg("a1", 1, thread="po1", intent=PO, traits=(large,)),
+        msg("b1", 9, thread="po2", intent=PO),
+    )
+    assert stages(p) == {"lead": 1, "inquiry": 1, "bulk_order": 1, "repeat_order": 9}
+    assert outcome(p) == ("won", 1, 1)
+
+
+def test_valid_inquiry_is_the_first_inbound_inquiry_checked() -> None:
+    p = profile(
+        msg("m0", 0, "outbound", intent="inquiry", valid=(True, ())),
+        msg("m1", 1, intent="inquiry"),
+        msg("m2", 2, intent="inquiry", valid=(False, ("buyer",))),
+        msg("m3", 3, intent="inquiry", valid=(True, ())),
+    )
+    assert p.stage.valid_inquiry == (False, ("buyer",))
+    assert profile(msg("m1", 1, intent="other", valid=(True, ()))).stage.valid_inquiry is None
+
+
+def test_empty_customer() -> None:
+    p = build_profile([], {1: "x"}, now=T0)
+    assert (p.stage.current, stages(p), p.stage.valid_inquiry) == ("lead", {}, None)
+    assert outcome(p) == ("open", None, None)
+    assert (p.tags, p.country, p.languages) == ((), None, ())
+    assert (p.inbound, p.outbound, p.first_contact_at, p.last_contact_at) == (0, 0, None, None)
+
+
+def test_input_order_does_not_matter() -> None:
+    messages = [
+        msg(f"m{i}", i * 3, "inbound" if i % 2 else "outbound", topic=i % 3, language="en")
+        for i in range(12)
+    ]
+    shuffled = messages[:]
+    random.Random(7).shuffle(shuffled)
+    assert build_profile(shuffled, {}, now=at(40)) == build_profile(messages, {}, now=at(40))
+
+
+# --- outcome ----------------------------------------------------------------------------
+
+
+def test_won_at_first_order() -> None:
+    p = profile(msg("m1", 0, intent="inquiry"), msg("m2", 60, thread="po", intent=PO))
+    assert outcome(p) == ("won", 60, 60)
+    assert p.outcome.reason == "first order on 2026-03-02"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you. After review we decided to go with another supplier.",
+        "Sorry, we are not interested any more.",
+        "Your price is too high, we will not proceed.",
+        "Our client decided to cancel the project.",
+        "Gracias. Hemos decidido trabajar con otro proveedor.",
+        "Obrigado, decidimos seguir com outro fornecedor.",
+        "Merci, nous avons choisi un autre fournisseur.",
+        "Danke, wir haben uns für einen anderen Lieferanten entschieden.",
+        "Спасибо, мы выбрали другого поставщика.",
+        "谢谢，我们决定选择其他供应商。",
+        "谢谢你们的报价，我们暂时不需要。",
+    ],
+)
+def test_explicit_refusal_is_lost_at_its_date(text: str) -> None:
+    p = profile(
+        msg("m1", 0, intent="inquiry"),
+        msg("m2", 1, "outbound", intent="quotation"),
+        msg("m3", 4, text=text),
+        msg("m4", 5, "outbound", text="Noted, thank you."),
+        now_days=10,
+    )
+    assert outcome(p) == ("lost", 4, 4)
+    evidence = find_refusal("", text)
+    assert evidence is not None
+    assert evidence in text
+    assert p.outcome.reason == f"refusal on 2026-01-05: {evidence}"
+
+
+def test_refusal_in_the_subject_but_not_in_a_reply_subject() -> None:
+    assert find_refusal("Project cancelled", "Hi,\nplease note.") == "Project cancelled"
+    assert find_refusal("Re: Project cancelled", "Hi,\nplease note.") is None
+
+
+def test_our_own_refusal_words_do_not_lose_the_customer() -> None:
+    p = profile(
+        msg("m1", 0, intent="inquiry"),
+        msg("m2", 1, "outbound", text="We decided to go with another supplier for glass."),
+        now_days=20,
+    )
+    assert p.outcome.value == "open"
+
+
+def test_a_later_inquiry_reopens_a_refusal() -> None:
+    refusal = "We are no longer interested."
+    reopened = profile(
+        msg("m1", 0, text=refusal),
+        msg("m2", 50, intent="inquiry", text="Please quote 500 panels."),
+        now_days=60,
+    )
+    assert reopened.outcome.value == "open"
+    thanked = profile(msg("m1", 0, text=refusal), msg("m2", 1, text="Thanks."), now_days=60)
+    assert outcome(thanked) == ("lost", 0, 0)
+
+
+def test_silence_after_our_last_message_is_lost() -> None:
+    messages = (msg("m1", 0, intent="inquiry"), msg("m2", 10, "outbound", intent="quotation"))
+    p = profile(*messages, now_days=101)
+    assert outcome(p) == ("lost", 100, 100)
+    assert p.outcome.reason == "no reply for 90 days after our last message"
+    assert profile(*messages, now_days=100).outcome.value == "open"
+    short = profile(*messages, now_days=41, lost_after_days=30)
+    assert outcome(short) == ("lost", 40, 40)
+    assert short.outcome.reason == "no reply for 30 days after our last message"
+
+
+def test_their_unanswered_message_is_not_lost() -> None:
+    p = profile(msg("m1", 0, "outbound", intent="quotation"), msg("m2", 10), now_days=400)
+    assert outcome(p) == ("open", None, None)
+    assert p.outcome.reason == "their last message awaits our reply"
+
+
+# --- the refusal detector ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you are not interested in LED panels, we can offer tubes.",
+        "We are not interested in plastic, only aluminium.",
+        "We are not interested in the plastic housing.",
+        "We have not decided to go with another supplier yet.",
+        "Are you still not interested any more?",
+        "Otherwise we will go with another supplier.",
+        "We might go with another supplier.",
+        "Apologies to those who are not interested.",
+        "We will not proceed with the order until we receive the samples.",
+        "We will not proceed with the plastic version.",
+        "We are comparing your offer with another supplier.",
+        "Nous n'avons pas choisi un autre fournisseur.",
+        "Si no mejoran el precio, vamos a trabajar con otro proveedor.",
+        "Wir haben kein Interesse an Kunststoff, nur an Aluminium.",
+        "Wir haben uns nicht für einen anderen Lieferanten entschieden.",
+        "Пластик нас не интересует.",
+        "Мы не выбрали другого поставщика.",
+        "样品暂时不需要，直接下大货。",
+        "我们对塑料不感兴趣，只要铝的。",
+        "我们没有选择其他供应商。",
+        "如果你们暂时不需要，请告诉我。",
+        "Please send the price list for 300 panels.",
+    ],
+)
+def test_not_a_refusal(text: str) -> None:
+    assert find_refusal("", text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, we chose another supplier.",
+        "Thanks, but we are not interested.",
+        "We are not interested in your offer.",
+        "We are not proceeding with this order.",
+        "We don't need it anymore.",
+        "Please remove us from your mailing list.",
+        "Ya no estamos interesados, gracias.",
+        "Não temos mais interesse.",
+        "Nous ne sommes pas intéressés.",
+        "Das Projekt wurde abgesagt.",
+        "Нас это не интересует.",
+        "Проект отменён.",
+        "我们对你们的产品不感兴趣。",
+        "项目已取消。",
+    ],
+)
+def test_a_refusal(text: str) -> None:
+    evidence = find_refusal("", "Dear Anna,\n" + text + "\nBest regards")
+    assert evidence == text
+
+
+# --- tags -------------------------------------------------------------------------------
+
+
+def test_interest_share_is_recency_weighted() -> None:
+    # Weights (half-life 180 days before the last contact, ours at half): topic 1: 0.25 + 0.5,
+    # topic 2: 1 + 0.5, no topic: 1; total 3.25.
+    p = build_profile(
+        [
+            msg("a", 0, topic=1, text="Old question about solar lamps"),
+            msg("b", 180, topic=1, subject="Solar lamps", text="  "),
+            msg("c", 360, topic=2, text="New panels?"),
+            msg("d", 360, "outbound", topic=2, text="Panels quote"),
+            msg("e", 360, text="unrelated"),
+        ],
+        {2: "LED panels"},
+        now=at(365),
+    )
+    interests = [t for t in p.tags if t.kind == "interest"]
+    assert [(t.id, t.name, t.value) for t in interests] == [
+        ("topic:2", "LED panels", None),
+        ("topic:1", "topic 1", None),
+    ]
+    assert [t.score for t in interests] == [round(1.5 / 3.25, 4), round(0.75 / 3.25, 4)]
+    assert [e.message_id for e in interests[1].evidence] == ["b", "a"]
+    snippets = [e.snippet for e in interests[1].evidence]
+    assert snippets == ["Solar lamps", "Old question about solar lamps"]
+
+
+def test_old_topic_falls_below_the_share() -> None:
+    # Four messages 2 years before the last contact weigh 4 * 0.5**4 = 0.25 of 5.25.
+    old = [msg(f"o{i}", 10, topic=1) for i in range(4)]
+    new = [msg(f"n{i}", 730, topic=2) for i in range(5)]
+    p = profile(*old, *new, now_days=731)
+    assert tag(p, "topic:1") is None
+    assert tag(p, "topic:2") == round(5 / 5.25, 4)
+
+
+def test_single_valued_trait_keeps_the_best_and_multi_valued_keeps_all() -> None:
+    def hits(*items: tuple[str, str, float]) -> tuple[TraitHit, ...]:
+        return tuple(TraitHit(name, value, score, f"{value} here") for name, value, score in items)
+
+    ct, inc, cert = "customer_type", "incoterm", "certifications"
+    p = profile(
+        msg("m1", 0, traits=hits((ct, "distributor", 0.5), ("CE", "x", 1.0))),
+        msg("m2", 1, traits=hits((ct, "distributor", 0.5))),
+        msg("m3", 2, traits=hits((ct, "retailer", 0.7), (inc, "FOB", 0.8))),
+        msg("m4", 3, "outbound", traits=hits((ct, "retailer", 0.99))),
+        msg("m5", 4, "outbound", traits=hits((inc, "FOB", 0.8), (inc, "CIF", 0.6))),
+        msg("m6", 5, traits=hits((cert, "CE", 0.7), (cert, "RoHS", 0.6))),
+        msg("m7", 6, "outbound", traits=hits((cert, "CE", 0.6), ("country", "DE", 0.9))),
+    )
+    traits = {t.id: t.score for t in p.tags if t.kind == "trait"}
+    assert traits == {
+        "trait:customer_type:distributor": 0.75,
+        "trait:incoterm:FOB": round(1 - 0.2 * 0.6, 4),
+        "trait:certifications:CE": round(1 - 0.3 * 0.7, 4),
+        "trait:certifications:RoHS": 0.6,
+    }
+    assert p.country is None
+    distributor = next(t for t in p.tags if t.id == "trait:customer_type:distributor")
+    assert (distributor.kind, distributor.name, distributor.value) == ("trait", ct, "distributor")
+    evidence = [(e.message_id, e.snippet) for e in distributor.evidence]
+    assert evidence == [("m2", "distributor here"), ("m1", "distributor here")]
+
+
+def test_country_and_languages() -> None:
+    de = TraitHit("country", "DE", 0.8, "Berlin, Germany")
+    at_ = TraitHit("country", "AT", 0.5, "+43 1 234")
+    p = profile(
+        msg("m1", 0, language="de", traits=(de,)),
+        msg("m2", 1, language="de", traits=(at_,)),
+        msg("m3", 2, language="en"),
+        msg("m4", 3, language="de"),
+        msg("m5", 4, "outbound", language="fr"),
+        msg("m6", 5, language=None),
+    )
+    assert p.country == "DE"
+    assert p.languages == ("de", "en")
+    assert tag(p, "trait:language:de") == 0.75
+    assert tag(p, "trait:language:en") == 0.25
+    assert tag(p, "trait:language:fr") is None
+
+
+def test_a_rare_language_needs_two_messages() -> None:
+    english = [msg(f"e{i}", i, language="en") for i in range(10)]
+    one = profile(*english, msg("f1", 11, language="fr"))
+    assert one.languages == ("en",)
+    two = profile(*english, msg("f1", 11, language="fr"), msg("f2", 12, language="fr"))
+    assert two.languages == ("en", "fr")
+    assert tag(two, "trait:language:fr") == round(2 / 12, 4)
+
+
+def test_responsiveness_from_first_replies_in_each_thread() -> None:
+    hour = 1 / 24
+    p = profile(
+        msg("o1", 0, "outbound", thread="a"),
+        msg("r1", 5 * hour, thread="a"),
+        msg("x1", 3, thread="a"),  # a follow-up, not a reply
+        msg("o2", 4, "outbound", thread="b"),
+        msg("r2", 4 + 11 * hour, thread="b"),
+        msg("r3", 6, thread="c"),  # no message of ours in that thread
+    )
+    tags = [t for t in p.tags if t.name == "responsiveness"]
+    assert [(t.id, t.value, t.score) for t in tags] == [("trait:responsiveness:fast", "fast", 0.4)]
+    assert [e.message_id for e in tags[0].evidence] == ["r2", "r1"]
+    assert tags[0].evidence[0].snippet == "reply after 11.0 h (median reply 8.0 h over 2 replies)"
+    one_reply = profile(msg("o1", 0, "outbound"), msg("r1", 1))
+    assert not [t for t in one_reply.tags if t.name == "responsiveness"]
+
+
+def test_every_tag_has_recent_short_evidence_and_tags_are_ordered() -> None:
+    long_text = "We are a distributor. " + "word " * 100
+    messages = [
+        msg(
+            f"m{i}",
+            i,
+            "inbound" if i % 3 else "outbound",
+            thread=f"t{i // 2}",
+            text=long_text,
+            language="en",
+            topic=i % 2,
+            traits=(
+                TraitHit("customer_type", "distributor", 0.4, "We are a distributor."),
+                TraitHit("payment_terms", "tt", 0.5, "30% deposit"),
+                TraitHit("language", "en", 0.8, "ignored: languages come from the field"),
+            ),
+        )
+        for i in range(9)
+    ]
+    p = profile(*messages)
+    ids = [t.id for t in p.tags]
+    assert len(ids) == len(set(ids))
+    expected = {"topic:0", "topic:1", "trait:customer_type:distributor", "trait:language:en"}
+    assert expected <= set(ids)
+    assert [t.kind for t in p.tags] == sorted((t.kind for t in p.tags), key="interest".__ne__)
+    traits = [(t.name, t.value) for t in p.tags if t.kind == "trait"]
+    assert traits == sorted(traits, key=lambda nv: (nv[0], nv[1] or ""))
+    for t in p.tags:
+        assert 1 <= len(t.evidence) <= 3, t.id
+        assert all(len(e.snippet) <= 200 for e in t.evidence), t.id
+        dates = [e.sent_at for e in t.evidence]
+        assert dates == sorted(dates, reverse=True), t.id
+        assert 0.0 <= t.score <= 1.0
+    topic = next(t for t in p.tags if t.id == "topic:0")
+    assert topic.evidence[0].snippet.startswith("We are a distributor. word")
+    assert topic.evidence[0].snippet.endswith("…")

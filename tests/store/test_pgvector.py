@@ -1,0 +1,375 @@
+"""Embeddings as pgvector `vector` (HNSW, cosine) where the extension exists, float32 bytes not.
+
+Three stores: SQLite, the test PostgreSQL migrated by its superuser (pgvector created), and
+a database migrated by a role that may not create the extension (bytes path on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from numpy.typing import NDArray
+from sqlalchemy import Engine, event, insert, inspect, text
+from sqlalchemy.orm import Session
+
+from alembic import command
+from app.db.migrations import alembic_config, upgrade
+from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.session import create_db_engine
+from app.db.tables import Base, Mailbox, Message
+from app.db.vector import HNSW_INDEX, include_name, uses_pgvector
+from tests.servers.postgres import PostgresServer
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("pgvector", marks=pytest.mark.postgres),
+    pytest.param("postgres_plain", marks=pytest.mark.postgres),
+]
+PLAIN_ROLE = "leadlens_plain"
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def plain_role(postgres_server: PostgresServer) -> str:
+    """A login role that is no superuser, so ``CREATE EXTENSION vector`` is refused to it."""
+    postgres_server.execute(
+        f"DO $$ BEGIN CREATE ROLE {PLAIN_ROLE} LOGIN; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    return PLAIN_ROLE
+
+
+@contextmanager
+def _opened(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, migrate: bool = True
+) -> Iterator[Engine]:
+    """An engine on a new database: SQLite, PostgreSQL as superuser, or as ``plain_role``."""
+    if backend == "sqlite":
+        path = tmp_path / f"leadlens_{next(_databases)}.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        engine = create_db_engine(f"sqlite:///{path}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    user = request.getfixturevalue("plain_role") if backend == "postgres_plain" else "postgres"
+    name = f"vec_{os.getpid()}_{next(_databases)}"
+    server.execute(f"CREATE DATABASE {name} OWNER {user} TEMPLATE template0")
+    engine = create_db_engine(f"postgresql+psycopg://{user}@127.0.0.1:{server.port}/{name}")
+    try:
+        if migrate:
+            upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def fresh_postgres(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty PostgreSQL database of the superuser (nothing migrated)."""
+    with _opened(request, "pgvector", tmp_path, migrate=False) as engine:
+        yield engine
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a freshly migrated database of the parametrised kind."""
+    with _opened(request, request.param, tmp_path) as engine:
+        yield engine
+
+
+def _unit_rows(count: int, width: int, seed: int) -> NDArray[np.float32]:
+    """``count`` float32 vectors around 12 topic centres, normalised like sentence embeddings."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((12, width))
+    rows = centres[rng.integers(0, 12, count)] + 0.6 * rng.standard_normal((count, width))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float32)
+
+
+def _store(engine: Engine, rows: NDArray[np.float32], prefix: str = "msg") -> list[str]:
+    """Messages with ``rows`` as their embeddings, through ``EnrichmentRepository.store``."""
+    ids = [f"{prefix}_{i:05d}" for i in range(len(rows))]
+    with Session(engine) as session, session.begin():
+        if session.get(Mailbox, "mbx_test") is None:
+            session.execute(insert(Mailbox), [{"id": "mbx_test", "name": "test", "kind": "import"}])
+        session.execute(
+            insert(Message),
+            [
+                {
+                    "id": i,
+                    "mailbox_id": "mbx_test",
+                    "source": "test",
+                    "thread_id": i,
+                    "direction": "inbound",
+                    "body_format": "text",
+                    "raw_zlib": b"",
+                    "raw_sha256": i,
+                    "raw_size": 0,
+                }
+                for i in ids
+            ],
+        )
+        embeddings = [
+            {"message_id": i, "model_version": "test", "vector": row.tobytes()}
+            for i, row in zip(ids, rows, strict=True)
+        ]
+        EnrichmentRepository(session).store([{"id": i} for i in ids], embeddings, [], [])
+    return ids
+
+
+def _column_type(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(
+            connection.execute(
+                text(
+                    "SELECT udt_name FROM information_schema.columns "
+                    "WHERE table_name = 'message_embeddings' AND column_name = 'vector'"
+                )
+            ).scalar_one()
+        )
+
+
+def _index_definition(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"), {"name": HNSW_INDEX}
+        ).scalar()
+        return None if found is None else str(found)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["pgvector"], indirect=True)
+def test_column_is_pgvector_with_a_partial_hnsw_cosine_index(store: Engine) -> None:
+    assert uses_pgvector(store.dialect)
+    assert _column_type(store) == "vector"
+    with store.connect() as connection:
+        typmod = connection.execute(
+            text(
+                "SELECT atttypmod FROM pg_attribute "
+                "WHERE attrelid = 'message_embeddings'::regclass AND attname = 'vector'"
+            )
+        ).scalar_one()
+    assert typmod == -1  # no fixed width: any configured model fits
+    definition = _index_definition(store)
+    assert definition is not None
+    assert "USING hnsw" in definition
+    assert "vector(384)) vector_cosine_ops" in definition
+    assert "WHERE (vector_dims(vector) = 384)" in definition
+
+
+@pytest.mark.postgres
+def test_without_the_extension_postgresql_keeps_float32_bytes(
+    request: pytest.FixtureRequest, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with _opened(request, "postgres_plain", tmp_path, migrate=False) as engine:
+        with caplog.at_level(logging.INFO, logger="alembic"):
+            upgrade(engine)
+        unavailable = [r for r in caplog.records if "pgvector unavailable" in r.getMessage()]
+        assert len(unavailable) == 1
+        assert unavailable[0].levelno == logging.WARNING
+        assert "permission denied" in unavailable[0].getMessage()
+        assert not uses_pgvector(engine.dialect)
+        assert _column_type(engine) == "bytea"
+        assert _index_definition(engine) is None
+        with engine.connect() as connection:
+            extensions = connection.execute(text("SELECT extname FROM pg_extension")).scalars()
+            assert "vector" not in set(extensions)
+
+
+@pytest.mark.postgres
+def test_an_extension_created_beforehand_by_a_superuser_is_used(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    with _opened(request, "postgres_plain", tmp_path, migrate=False) as engine:
+        database = engine.url.database
+        dsn = f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname={database}"
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute("CREATE EXTENSION vector")
+        upgrade(engine)
+        assert uses_pgvector(engine.dialect)
+        assert _column_type(engine) == "vector"
+        assert _index_definition(engine) is not None
+
+
+def test_models_match_migrations_once_the_hnsw_index_is_left_out(store: Engine) -> None:
+    with store.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
+    assert [d for d in diff if "message_embeddings" in repr(d)] == []
+
+
+@pytest.mark.parametrize("width", [384, 7])
+def test_float32_vectors_round_trip(store: Engine, width: int) -> None:
+    rows = _unit_rows(40, width, seed=width)
+    rows[0, :3] = [0.0, -1.5e-40, 3.0e38]  # zero, subnormal, huge
+    ids = _store(store, rows)
+    with Session(store) as session:
+        repository = EnrichmentRepository(session)
+        stored_ids, vectors, _texts = repository.embeddings()
+        by_id = repository.vectors([ids[5], ids[0], "msg_missing"])
+    assert stored_ids == ids
+    assert all(isinstance(v, bytes) for v in vectors)
+    back = np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
+    assert back.shape == rows.shape
+    np.testing.assert_allclose(back, rows, rtol=0, atol=1e-6)
+    assert set(by_id) == {ids[5], ids[0]}
+    np.testing.assert_allclose(by_id[ids[0]], rows[0], rtol=0, atol=1e-6)
+    assert by_id[ids[5]].dtype == np.float32
+
+
+def test_storing_again_replaces_the_embedding(store: Engine) -> None:
+    first, second = _unit_rows(2, 384, seed=1)
+    (message_id,) = _store(store, first[None, :])
+    with Session(store) as session, session.begin():
+        embedding = {"message_id": message_id, "model_version": "v2", "vector": second.tobytes()}
+        EnrichmentRepository(session).store([{"id": message_id}], [embedding], [], [])
+    with Session(store) as session:
+        found = EnrichmentRepository(session).vectors([message_id])
+    np.testing.assert_allclose(found[message_id], second, rtol=0, atol=1e-6)
+
+
+def _nearest_everywhere(
+    stores: dict[str, Engine], query: NDArray[np.float32], limit: int, ids: list[str] | None
+) -> dict[str, list[tuple[str, float]]]:
+    results = {}
+    for name, engine in stores.items():
+        with Session(engine) as session:
+            results[name] = EnrichmentRepository(session).nearest(query, limit, ids)
+    return results
+
+
+def _exact(
+    rows: NDArray[np.float32], ids: list[str], query: NDArray[np.float32]
+) -> dict[str, float]:
+    """Every row's cosine similarity to ``query``, in float64."""
+    matrix, target = rows.astype(np.float64), query.astype(np.float64)
+    sims = (matrix @ target) / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(target))
+    return dict(zip(ids, sims.tolist(), strict=True))
+
+
+def _ranked(similarity: dict[str, float], limit: int) -> list[str]:
+    return sorted(similarity, key=lambda i: -similarity[i])[:limit]
+
+
+@pytest.mark.postgres
+def test_nearest_agrees_between_postgresql_and_sqlite(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    rows = _unit_rows(600, 384, seed=7)
+    narrow = _unit_rows(50, 12, seed=8)
+    with ExitStack() as stack:
+        stores = {
+            backend: stack.enter_context(_opened(request, backend, tmp_path))
+            for backend in ("sqlite", "pgvector", "postgres_plain")
+        }
+        for engine in stores.values():
+            ids = _store(engine, rows)
+            narrow_ids = _store(engine, narrow, prefix="narrow")
+        for query in _unit_rows(5, 384, seed=9):
+            similarity = _exact(rows, ids, query)
+            subset = ids[::7]
+            in_subset = {i: similarity[i] for i in subset}
+            for limit, restricted in ((10, None), (3, subset), (150, None)):
+                expected = _ranked(similarity if restricted is None else in_subset, limit)
+                results = _nearest_everywhere(stores, query, limit, restricted)
+                for name, found in results.items():
+                    found_ids = [i for i, _ in found]
+                    sims = [s for _, s in found]
+                    np.testing.assert_allclose(sims, [similarity[i] for i in found_ids], atol=1e-5)
+                    assert sims == sorted(sims, reverse=True), name
+                    if name == "pgvector" and restricted is None and limit > 10:
+                        # HNSW is approximate: the far tail of a long list may differ
+                        assert len(set(found_ids) & set(expected)) >= 0.95 * limit
+                    else:
+                        assert found_ids == expected, (name, limit)
+        query = rows[0]
+        assert all(found == [] for found in _nearest_everywhere(stores, query, 5, []).values())
+        few = [ids[0], ids[1], narrow_ids[0], "msg_missing"]
+        for name, found in _nearest_everywhere(stores, query, 10, few).items():
+            assert [i for i, _ in found] == _ranked(_exact(rows[:2], ids[:2], query), 10), name
+        best = narrow_ids[int(np.argmax(narrow @ narrow[3]))]
+        for name, found in _nearest_everywhere(stores, narrow[3], 2, None).items():
+            assert found[0] == (best, pytest.approx(1.0, abs=1e-6)), name
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["pgvector"], indirect=True)
+def test_the_planner_answers_nearest_from_the_hnsw_index(store: Engine) -> None:
+    _store(store, _unit_rows(1500, 384, seed=3))
+    with store.connect() as connection:
+        connection.execute(text("ANALYZE message_embeddings"))
+        connection.commit()
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "<=>" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(store, "before_cursor_execute", record)
+    with Session(store) as session:
+        found = EnrichmentRepository(session).nearest(_unit_rows(1, 384, seed=4)[0], 5)
+    event.remove(store, "before_cursor_execute", record)
+    assert len(found) == 5
+    assert len(statements) == 1
+    statement, parameters = statements[0]
+    with store.connect() as connection:
+        connection.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars())
+    assert f"Index Scan using {HNSW_INDEX}" in plan, plan
+
+
+@pytest.mark.postgres
+def test_upgrade_and_downgrade_convert_existing_embeddings(
+    fresh_postgres: Engine,
+) -> None:
+    rows = _unit_rows(30, 384, seed=11)
+    rows[0, :4] = [0.0, -0.0, 1.0e-45, -3.4e38]
+    upgrade(fresh_postgres, "0003")
+    assert not uses_pgvector(fresh_postgres.dialect)
+    ids = [f"msg_{i:05d}" for i in range(len(rows))]
+    with fresh_postgres.begin() as connection:
+        # rows as revision 0003 stored them; replica mode skips the messages foreign key
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(
+            text("INSERT INTO message_embeddings VALUES (:id, 'test', :vector)"),
+            [{"id": i, "vector": row.tobytes()} for i, row in zip(ids, rows, strict=True)],
+        )
+    upgrade(fresh_postgres)
+    assert uses_pgvector(fresh_postgres.dialect)
+    assert _column_type(fresh_postgres) == "vector"
+    assert _index_definition(fresh_postgres) is not None
+    with Session(fresh_postgres) as session:
+        found = EnrichmentRepository(session).vectors(ids)
+    assert all(found[i].tobytes() == row.tobytes() for i, row in zip(ids, rows, strict=True))
+    command.downgrade(alembic_config(fresh_postgres), "0003")
+    assert not uses_pgvector(fresh_postgres.dialect)
+    assert _column_type(fresh_postgres) == "bytea"
+    assert _index_definition(fresh_postgres) is None
+    with fresh_postgres.connect() as connection:
+        raw = dict(
+            connection.execute(text("SELECT message_id, vector FROM message_embeddings")).all()
+        )
+    assert all(raw[i] == row.tobytes() for i, row in zip(ids, rows, strict=True))
+    upgrade(fresh_postgres)
+    with Session(fresh_postgres) as session:
+        assert EnrichmentRepository(session).nearest(rows[4], 1) == [
+            (ids[4], pytest.approx(1.0, abs=1e-6))
+        ]
+    command.downgrade(alembic_config(fresh_postgres), "base")
+    assert "message_embeddings" not in inspect(fresh_postgres).get_table_names()
