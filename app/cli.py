@@ -19,6 +19,7 @@ from app.cli_support import (
     progress,
     serve_forever,
 )
+from app.cli_workers import scheduler_command, serve_with_broker, worker_command
 from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.session import create_db_engine, session_factory
@@ -206,12 +207,17 @@ def serve(
         sessions = session_factory(engine)
     except LeadlensError as exc:
         raise fail(str(exc)) from None
+    if settings.broker_url:
+        serve_with_broker(settings, sessions, host, port)
+        return
     serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)
 
 
 cli.add_typer(apikey_cli, name="apikey")
 cli.add_typer(mailbox_cli, name="mailbox")
 cli.command("demo")(demo_command)
+cli.command("worker")(worker_command)
+cli.command("scheduler")(scheduler_command)
 
 
 def main() -> None:

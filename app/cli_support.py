@@ -105,7 +105,11 @@ def serve_forever(
 
     try:
         runner = SyncRunner(
-            settings, sessions, SecretBox.from_settings(settings), after_sync=enrichment.wake
+            settings,
+            sessions,
+            SecretBox.from_settings(settings),
+            after_sync=enrichment.wake,
+            metrics=enrichment.metrics,
         )
         application = create_app(settings, sync=runner, enrichment=enrichment)
     except LeadlensError as exc:

@@ -16,6 +16,7 @@ from app.db.tables import Mailbox
 from app.ingestion.batches import BatchWriter
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
+from app.metrics import Metrics
 from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, train_lookalike
 from app.profiles.service import mark_stale_daily, refresh_profiles
 from app.settings import Settings
@@ -81,17 +82,22 @@ def profile_and_score(
     *,
     retrain: bool,
     on_progress: Progress | None = None,
+    metrics: Metrics | None = None,
 ) -> ScoringResult:
     """Rebuild every stale profile and score it with the model in force; with ``retrain``,
-    train a new lookalike model afterwards and rescore everyone."""
+    train a new lookalike model afterwards and rescore everyone (both timed in ``metrics``)."""
     mark_stale_daily(sessions)
     profiles = refresh_profiles(
-        sessions, models, lost_after_days=settings.lost_after_days, on_progress=on_progress
+        sessions,
+        models,
+        lost_after_days=settings.lost_after_days,
+        on_progress=on_progress,
+        metrics=metrics,
     )
     if not retrain:
         return ScoringResult(profiles, None, None)
     try:
-        model = train_lookalike(sessions, seed=settings.topic_seed)
+        model = train_lookalike(sessions, seed=settings.topic_seed, metrics=metrics)
     except NotEnoughOutcomesError as exc:
         log.info("lookalike not trained: %s", exc.detail)
         return ScoringResult(profiles, None, exc.detail)

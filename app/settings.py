@@ -86,6 +86,34 @@ class Settings(BaseSettings):
         ge=0,
         description="How long outcomes must stay unchanged before the lookalike retrains.",
     )
+    broker_url: str | None = Field(
+        default=None,
+        description=(
+            "Redis URL of the Celery broker: set, `leadlens worker` processes sync and enrich "
+            "and `leadlens serve` only enqueues; unset, `serve` does it all in-process."
+        ),
+    )
+    broker_visibility_timeout: float = Field(
+        default=3600.0,
+        gt=0,
+        description=(
+            "Seconds after which a task taken by a worker that died is handed to another "
+            "(keep it above the longest task)."
+        ),
+    )
+    lock_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Lifetime of a worker's lock on a mailbox folder (renewed every third of it while "
+            "held): a dead worker's lock frees within it."
+        ),
+    )
+    sync_task_batches: int = Field(
+        default=10,
+        ge=1,
+        description="IMAP batches one `sync` task stores before the next task takes the rest.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `leadlens serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadlens serve` uses.")
     log_level: str = Field(default="INFO", description="Python logging level name.")

@@ -20,6 +20,9 @@ OPEN_WEIGHT = 0.25  # open leads are unlabelled: negatives with a small weight (
 C = 0.03  # inverse L2 strength on standardised features, the loss averaging one per customer
 MAX_COMPONENTS = 32
 MIN_TAG_CUSTOMERS = 2
+# A tag becomes a feature only when at least this share of the training customers carry
+# it: rarer tags (a topic of a handful of customers) only add noise to the ranking.
+MIN_TAG_SHARE = 0.05
 MIN_LOST_FOR_LOST_AUC = 5
 MAX_FOLDS = 5
 NEWTON_STEPS = 50
@@ -118,17 +121,19 @@ def fit_encoder(
     tags: Sequence[Mapping[str, float]], emb: Floats, present: NDArray[np.bool_]
 ) -> Encoder:
     """The encoder of these training customers: tag ids carried (score > 0) by at least
-    ``MIN_TAG_CUSTOMERS`` of them, a PCA (≤ ``MAX_COMPONENTS``) of their embeddings, every
-    feature centred over them, and scaled: tags and the flag to unit variance, the
-    components by one factor that gives them unit variance on average (not whitened, so the
-    L2 penalty shrinks the minor components most)."""
+    ``MIN_TAG_CUSTOMERS`` of them and at least ``MIN_TAG_SHARE`` of them, a PCA
+    (≤ ``MAX_COMPONENTS``) of their embeddings, every feature centred over them, and
+    scaled: tags and the flag to unit variance, the components by one factor that gives
+    them unit variance on average (not whitened, so the L2 penalty shrinks the minor
+    components most)."""
     counts = Counter(
         tag
         for carried in tags
         for tag, value in carried.items()
         if math.isfinite(value) and value > 0
     )
-    tag_ids = sorted(tag for tag, n in counts.items() if n >= MIN_TAG_CUSTOMERS)
+    least = max(MIN_TAG_CUSTOMERS, math.ceil(MIN_TAG_SHARE * len(tags)))
+    tag_ids = sorted(tag for tag, n in counts.items() if n >= least)
     dim = emb.shape[1]
     with_emb = emb[present]
     n_comp = min(MAX_COMPONENTS, with_emb.shape[0] - 1, dim)

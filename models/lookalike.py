@@ -4,7 +4,8 @@ Pure: customer features in, a :class:`LookalikeModel` out; the model scores any 
 including those of a lead that is not in the store.
 
 Features are the tags the customer carries (trait and interest tags carried by at least
-two training customers; presence, not the tag's score, which ranked worse on the demo),
+5 % of the training customers, and two; presence, not the tag's score: both choices ranked
+better on the demo),
 the principal components (at most 32) of its mean message embedding,
 and a "no embedding" flag, each standardised over the training customers. The learner is an
 L2 logistic regression of won versus the rest that knows only some outcomes are final:

@@ -13,10 +13,12 @@ from app.api.customers.endpoints import router as customers_router
 from app.api.errors import install_error_handlers
 from app.api.mailboxes.endpoints import router as mailboxes_router
 from app.api.operations.endpoints import router as operations_router
+from app.api.operations.metrics import router as metrics_router
 from app.api.scoring.endpoints import router as scoring_router
 from app.api.tags.endpoints import router as tags_router
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine, session_factory
+from app.metrics import Metrics
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.ui import router as ui_router
@@ -29,6 +31,7 @@ def create_app(
     *,
     sync: SyncTrigger | None = None,
     enrichment: EnrichmentRunner | None = None,
+    metrics: Metrics | None = None,
 ) -> FastAPI:
     """The leadlens API for ``settings``; raises DatabaseNotMigratedError on an old schema.
 
@@ -37,7 +40,8 @@ def create_app(
     sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
     documentation (``/docs``, ``/openapi.json``: the schema, no data) needs an API key; the
     dashboard under ``/ui`` takes one at ``/ui/login`` and keeps it in a cookie. The
-    database engine is disposed when the application shuts down.
+    database engine is disposed when the application shuts down. ``GET /metrics`` shows
+    ``metrics`` (default: the enrichment runner's) with the store's gauges added.
     """
     engine = create_db_engine(settings.database_url)
     try:
@@ -56,7 +60,11 @@ def create_app(
     app.state.sessions = session_factory(engine)
     app.state.secrets = SecretBox.from_settings(settings)
     app.state.sync = sync
-    app.state.enrichment = enrichment or EnrichmentRunner(settings, app.state.sessions)
+    app.state.enrichment = enrichment or EnrichmentRunner(
+        settings, app.state.sessions, metrics=metrics
+    )
+    app.state.metrics = metrics or app.state.enrichment.metrics
+    app.state.metrics.watch_store(app.state.sessions)
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["operations"])
@@ -71,5 +79,6 @@ def create_app(
     app.include_router(analytics_router)
     app.include_router(contacts_router)
     app.include_router(operations_router)
+    app.include_router(metrics_router)
     app.include_router(ui_router)
     return app

@@ -8,17 +8,21 @@ results.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.profiles import ProfileRepository
+from app.db.tables import Message
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
+from app.metrics import Metrics, observe_since
 from models.embedder import Embedder
 from models.topics import Topic, fit_topics
 
@@ -48,79 +52,127 @@ def enrich_pending(
     embedder: Embedder,
     batch_size: int = 256,
     on_progress: Callable[[int], None] | None = None,
+    metrics: Metrics | None = None,
 ) -> int:
-    """Enrich every message stored and not enriched yet; returns how many were enriched."""
+    """Enrich every message stored and not enriched yet; returns how many were enriched
+    (each committed batch timed as ``enrich_batch`` in ``metrics``)."""
     done = 0
     while True:
+        started = time.perf_counter()
         with sessions() as session:
             repository = EnrichmentRepository(session)
             rows = repository.pending(batch_size)
             topics = model_topics(repository.topics())
         if not rows:
             return done
-        results = enrich(
-            embedder,
-            topics,
-            [
-                MessageInput(r.subject, r.new_text, r.signature_text, r.from_email, r.direction)
-                for r in rows
-            ],
-        )
-        messages: list[dict[str, Any]] = []
-        embeddings: list[dict[str, Any]] = []
-        traits: list[dict[str, Any]] = []
-        assignments: list[dict[str, Any]] = []
-        for row, found in zip(rows, results, strict=True):
-            inquiry = found.inquiry
-            messages.append(
-                {
-                    "id": row.id,
-                    "language": found.language,
-                    "intent": found.intent.intent,
-                    "intent_score": found.intent.score,
-                    "valid_inquiry": None
-                    if inquiry is None
-                    else {"value": inquiry.value, "missing": list(inquiry.missing)},
-                }
-            )
-            embeddings.append(
-                {
-                    "message_id": row.id,
-                    "model_version": embedder.version,
-                    "vector": found.embedding.astype(np.float32).tobytes(),
-                }
-            )
-            traits.extend(
-                {
-                    "message_id": row.id,
-                    "name": hit.name,
-                    "value": hit.value,
-                    "score": hit.score,
-                    "evidence": hit.evidence,
-                }
-                for hit in found.traits
-            )
-            if found.topic is not None:
-                assignments.append(
-                    {
-                        "message_id": row.id,
-                        "topic_id": found.topic.topic_id,
-                        "confidence": found.topic.confidence,
-                    }
-                )
-        with sessions.begin() as session:
-            EnrichmentRepository(session).store(messages, embeddings, traits, assignments)
-            ProfileRepository(session).mark_dirty_for_messages([m["id"] for m in messages])
+        _enrich_rows(sessions, embedder, rows, topics)
+        observe_since(metrics, "enrich_batch", started)
         done += len(rows)
         if on_progress is not None:
             on_progress(len(rows))
 
 
-def rebuild_topics(sessions: sessionmaker[Session], seed: int = 42) -> str:
+def pending_ids(sessions: sessionmaker[Session], limit: int) -> list[str]:
+    """Ids of up to ``limit`` messages not enriched yet, oldest stored first."""
+    query = select(Message.id).where(Message.enriched_at.is_(None)).order_by(Message.id)
+    with sessions() as session:
+        return list(session.scalars(query.limit(limit)))
+
+
+def enrich_messages(sessions: sessionmaker[Session], embedder: Embedder, ids: Sequence[str]) -> int:
+    """Enrich those of ``ids`` that are stored and not enriched yet, in one committed batch;
+    returns how many were enriched (0 when another run did them already)."""
+    query = (
+        select(
+            Message.id,
+            Message.subject,
+            Message.new_text,
+            Message.signature_text,
+            Message.from_email,
+            Message.direction,
+        )
+        .where(Message.id.in_(list(ids)), Message.enriched_at.is_(None))
+        .order_by(Message.id)
+    )
+    with sessions() as session:
+        rows = session.execute(query).all()
+        topics = model_topics(EnrichmentRepository(session).topics())
+    if rows:
+        _enrich_rows(sessions, embedder, rows, topics)
+    return len(rows)
+
+
+def _enrich_rows(
+    sessions: sessionmaker[Session],
+    embedder: Embedder,
+    rows: Sequence[Row[str, str, str, str, str | None, str]],
+    topics: list[Topic],
+) -> None:
+    """Enrich ``rows`` and commit their results, marked enriched, in one transaction."""
+    results = enrich(
+        embedder,
+        topics,
+        [
+            MessageInput(r.subject, r.new_text, r.signature_text, r.from_email, r.direction)
+            for r in rows
+        ],
+    )
+    messages: list[dict[str, Any]] = []
+    embeddings: list[dict[str, Any]] = []
+    traits: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    for row, found in zip(rows, results, strict=True):
+        inquiry = found.inquiry
+        messages.append(
+            {
+                "id": row.id,
+                "language": found.language,
+                "intent": found.intent.intent,
+                "intent_score": found.intent.score,
+                "valid_inquiry": None
+                if inquiry is None
+                else {"value": inquiry.value, "missing": list(inquiry.missing)},
+            }
+        )
+        embeddings.append(
+            {
+                "message_id": row.id,
+                "model_version": embedder.version,
+                "vector": found.embedding.astype(np.float32).tobytes(),
+            }
+        )
+        traits.extend(
+            {
+                "message_id": row.id,
+                "name": hit.name,
+                "value": hit.value,
+                "score": hit.score,
+                "evidence": hit.evidence,
+            }
+            for hit in found.traits
+        )
+        if found.topic is not None:
+            assignments.append(
+                {
+                    "message_id": row.id,
+                    "topic_id": found.topic.topic_id,
+                    "confidence": found.topic.confidence,
+                }
+            )
+    with sessions.begin() as session:
+        EnrichmentRepository(session).store(messages, embeddings, traits, assignments)
+        ProfileRepository(session).mark_dirty_for_messages([m["id"] for m in messages])
+
+
+def rebuild_topics(
+    sessions: sessionmaker[Session], seed: int = 42, metrics: Metrics | None = None
+) -> str:
     """Re-cluster every embedded message; ids and user names of matched topics survive.
 
-    Returns the new ``topics_version`` (always a new value, even when nothing changed).
+    Returns the new ``topics_version`` (always a new value, even when nothing changed);
+    the rebuild is timed as ``topics_rebuild`` in ``metrics``.
     """
+    started = time.perf_counter()
     with sessions() as session:
         repository = EnrichmentRepository(session)
         ids, vectors, texts = repository.embeddings()
@@ -159,6 +211,7 @@ def rebuild_topics(sessions: sessionmaker[Session], seed: int = 42) -> str:
         repository.set_state(TOPICS_FIT_SIZE, str(len(ids)))
         issued = max((topic.id for topic in fit.topics), default=0) + 1
         repository.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))
+    observe_since(metrics, "topics_rebuild", started)
     log.info(
         "topics rebuilt: %d topics over %d messages, %.0f%% outliers",
         len(fit.topics),

@@ -10,6 +10,7 @@ committed, which the next run fetches again, and never stores a message twice.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -20,6 +21,7 @@ from app.db.repositories.messages import MessageRepository
 from app.db.tables import Mailbox
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult, store_batch
+from app.metrics import Metrics
 from ingest.prepare import Prepared
 from ingest.sources import RawMessage
 
@@ -37,7 +39,8 @@ class _Pending(Generic[Marker]):
 
 class BatchWriter(Generic[Marker]):
     """Stores batches for one mailbox; ``after_store(session, result, marker)`` runs in each
-    batch's transaction (to move a folder position with it)."""
+    batch's transaction (to move a folder position with it); ``metrics`` counts each
+    committed batch as a ``sync_batch``."""
 
     def __init__(
         self,
@@ -45,7 +48,9 @@ class BatchWriter(Generic[Marker]):
         mailbox_id: str,
         preparer: Preparer,
         after_store: Callable[[Session, BatchResult, Marker | None], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.sessions = sessions
         self.mailbox_id = mailbox_id
         self.preparer = preparer
@@ -76,6 +81,7 @@ class BatchWriter(Generic[Marker]):
         pending, self._pending = self._pending, None
         if pending is None:
             return
+        started = time.perf_counter()
         prepared = pending.prepared()
         with self.sessions.begin() as session:
             mailbox = session.get_one(Mailbox, self.mailbox_id)
@@ -83,6 +89,9 @@ class BatchWriter(Generic[Marker]):
             result.duplicates = pending.duplicates
             if self.after_store is not None:
                 self.after_store(session, result, pending.marker)
+        if self.metrics is not None:
+            seconds = time.perf_counter() - started
+            self.metrics.batch_stored(result.imported, len(result.quarantined), seconds)
         self.total.add(result)
 
     def close(self) -> BatchResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.tables import LookalikeModelRow
 from app.errors import ConflictError
+from app.metrics import Metrics, observe_since
 from app.profiles.tags import explanation
 from models.lookalike import (
     MIN_OTHER,
@@ -109,9 +111,13 @@ def outcomes_digest_now(session: Session) -> tuple[str, str | None]:
     return outcomes_digest(outcomes), LookalikeRepository(session).digest()
 
 
-def train_lookalike(sessions: sessionmaker[Session], *, seed: int = 42) -> LookalikeModel:
+def train_lookalike(
+    sessions: sessionmaker[Session], *, seed: int = 42, metrics: Metrics | None = None
+) -> LookalikeModel:
     """Train a new model on the profiled customers, make it the one in force and score every
-    customer with it. NotEnoughOutcomesError when there are too few outcomes."""
+    customer with it (timed as ``lookalike_training`` in ``metrics``). NotEnoughOutcomesError
+    when there are too few outcomes."""
+    started = time.perf_counter()
     with sessions() as session:
         repository = ProfileRepository(session)
         outcomes = repository.outcomes()
@@ -134,6 +140,7 @@ def train_lookalike(sessions: sessionmaker[Session], *, seed: int = 42) -> Looka
             )
         )
     score_all(sessions, model)
+    observe_since(metrics, "lookalike_training", started)
     log.info(
         "lookalike trained: %s on %d won / %d lost / %d open, cv AUC %s",
         model.version,

@@ -7,6 +7,7 @@ Rebuilding a profile again gives the same result, so a kill loses at most one ba
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.types import utcnow
+from app.metrics import Metrics, observe_since
 from app.profiles.lookalike import ModelCache, score_columns
 from app.profiles.tags import tag_row
 from models.lookalike import CustomerFeatures, customer_features
@@ -58,11 +60,13 @@ def refresh_profiles(
     batch_size: int = 200,
     now: datetime | None = None,
     on_progress: Callable[[int], None] | None = None,
+    metrics: Metrics | None = None,
 ) -> int:
     """Rebuild every stale profile (and its score, when a model is in force); returns how
-    many were rebuilt."""
+    many were rebuilt (each committed batch timed as ``profile_batch`` in ``metrics``)."""
     done = 0
     while True:
+        started = time.perf_counter()
         with sessions() as session:
             repository = ProfileRepository(session)
             ids = repository.dirty_ids(batch_size)
@@ -107,6 +111,7 @@ def refresh_profiles(
             repository = ProfileRepository(session)
             repository.save_profiles(profiles, outcomes, tags)
             repository.save_scores(scores)
+        observe_since(metrics, "profile_batch", started)
         done += len(ids)
         if on_progress is not None:
             on_progress(len(ids))

@@ -19,6 +19,7 @@ from app.db.repositories.sync import SyncRepository
 from app.ingestion.batches import BatchWriter
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
+from app.metrics import Metrics
 from ingest.imap import ImapSession, StoredFolderState, batched, plan_folder_sync
 from ingest.sources import RawMessage
 
@@ -32,6 +33,7 @@ class FolderResult:
     folder: str
     action: str
     stored: BatchResult
+    complete: bool = True
 
 
 def sync_folder(
@@ -42,8 +44,13 @@ def sync_folder(
     batch_size: int,
     preparer: Preparer,
     stop: threading.Event | None = None,
+    metrics: Metrics | None = None,
+    *,
+    max_batches: int | None = None,
 ) -> FolderResult:
-    """Bring the store up to date with ``folder``; returns early (safely) when ``stop`` is set."""
+    """Bring the store up to date with ``folder``; returns early (safely) when ``stop`` is set
+    or after ``max_batches`` batches, with ``complete`` False: a later call goes on from the
+    committed position."""
     status = imap.select(folder)
     with sessions.begin() as session:
         row = SyncRepository(session).ensure_folder_state(mailbox_id, folder)
@@ -70,9 +77,10 @@ def sync_folder(
         for source, reason in stored.quarantined:
             log.warning("mailbox %s: quarantined %s: %s", mailbox_id, source, reason)
 
-    writer: BatchWriter[int] = BatchWriter(sessions, mailbox_id, preparer, advance)
-    for uids in batched(imap.uids_after(plan.from_uid), batch_size):
-        if stop is not None and stop.is_set():
+    writer: BatchWriter[int] = BatchWriter(sessions, mailbox_id, preparer, advance, metrics)
+    for batches, uids in enumerate(batched(imap.uids_after(plan.from_uid), batch_size)):
+        if (stop is not None and stop.is_set()) or batches == max_batches:
+            result.complete = False
             break
         fetched = imap.fetch_raw(uids)
         raws = [
@@ -82,7 +90,8 @@ def sync_folder(
         ]
         writer.write(raws, max(uids))
     result.stored = writer.close()
-    if stop is not None and stop.is_set():
+    if not result.complete or (stop is not None and stop.is_set()):
+        result.complete = False
         return result
     with sessions.begin() as session:
         row = SyncRepository(session).ensure_folder_state(mailbox_id, folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -13,6 +14,7 @@ from app.db.tables import Mailbox
 from app.db.types import utcnow
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
+from app.metrics import Metrics, observe_since
 from app.secrets import SecretBox
 from app.sync.folder import sync_folder
 from ingest.imap import (
@@ -65,9 +67,11 @@ def imap_config(mailbox: Mailbox, secrets: SecretBox, timeout: float) -> ImapCon
     )
 
 
-def _set_state(
+def set_sync_state(
     sessions: sessionmaker[Session], mailbox_id: str, state: str, error: str | None = None
 ) -> None:
+    """Show ``state`` on the mailbox (``idle`` also stamps ``last_sync_at`` and clears the
+    error; ``error`` records ``error``); a disabled or deleted mailbox is left alone."""
     with sessions.begin() as session:
         mailbox = session.get(Mailbox, mailbox_id)
         if mailbox is None or mailbox.state == "disabled":
@@ -79,6 +83,26 @@ def _set_state(
             mailbox.last_error = error
 
 
+def record_failure(
+    sessions: sessionmaker[Session], mailbox_id: str, exc: ImapError
+) -> tuple[str, bool]:
+    """Record a failed sync on the mailbox; returns what is shown as ``last_error`` and
+    whether it was an authentication failure (then ``auth_failed_at`` is set: the mailbox is
+    not tried again until its credentials change)."""
+    if isinstance(exc, ImapAuthError):
+        error = f"authentication failed: {exc}"
+        with sessions.begin() as session:
+            failed = session.get_one(Mailbox, mailbox_id)
+            failed.auth_failed_at = utcnow()
+        set_sync_state(sessions, mailbox_id, "error", error)
+        log.error("mailbox %s: %s; not retrying until its credentials change", mailbox_id, exc)
+        return error, True
+    error = f"{_ERROR_KINDS.get(type(exc), 'IMAP error')}: {exc}"
+    set_sync_state(sessions, mailbox_id, "error", error)
+    log.warning("mailbox %s: sync failed: %s", mailbox_id, exc)
+    return error, False
+
+
 def sync_mailbox(
     sessions: sessionmaker[Session],
     secrets: SecretBox,
@@ -88,41 +112,37 @@ def sync_mailbox(
     timeout: float,
     preparer: Preparer,
     stop: threading.Event | None = None,
+    metrics: Metrics | None = None,
 ) -> MailboxResult:
     """Sync every folder of a mailbox once; never raises for IMAP trouble.
 
     The mailbox's ``state`` is ``syncing`` meanwhile, then ``idle`` with ``last_sync_at``,
     or ``error`` with a ``last_error`` that says what went wrong (never a secret). An
     authentication failure also sets ``auth_failed_at``: the mailbox is not tried again
-    until its credentials change.
+    until its credentials change. With ``metrics``, a pass that went through is timed
+    (``sync_mailbox``), and so is each batch stored (``sync_batch``).
     """
+    started = time.perf_counter()
     with sessions() as session:
         mailbox = session.get_one(Mailbox, mailbox_id)
         result = MailboxResult(mailbox_id, mailbox.name)
         config = imap_config(mailbox, secrets, timeout)
         folders = mailbox.folders
-    _set_state(sessions, mailbox_id, "syncing")
+    set_sync_state(sessions, mailbox_id, "syncing")
     try:
         with ImapSession.connect(config) as imap:
             for folder in imap.sync_folders(folders):
-                done = sync_folder(sessions, mailbox_id, imap, folder, batch_size, preparer, stop)
+                done = sync_folder(
+                    sessions, mailbox_id, imap, folder, batch_size, preparer, stop, metrics=metrics
+                )
                 result.stored.add(done.stored)
                 if stop is not None and stop.is_set():
                     break
-    except ImapAuthError as exc:
-        result.error, result.auth_failed = f"authentication failed: {exc}", True
-        with sessions.begin() as session:
-            failed = session.get_one(Mailbox, mailbox_id)
-            failed.auth_failed_at = utcnow()
-        _set_state(sessions, mailbox_id, "error", result.error)
-        log.error("mailbox %s: %s; not retrying until its credentials change", mailbox_id, exc)
-        return result
     except ImapError as exc:
-        result.error = f"{_ERROR_KINDS.get(type(exc), 'IMAP error')}: {exc}"
-        _set_state(sessions, mailbox_id, "error", result.error)
-        log.warning("mailbox %s: sync failed: %s", mailbox_id, exc)
+        result.error, result.auth_failed = record_failure(sessions, mailbox_id, exc)
         return result
-    _set_state(sessions, mailbox_id, "idle")
+    set_sync_state(sessions, mailbox_id, "idle")
+    observe_since(metrics, "sync_mailbox", started)
     log.info(
         "mailbox %s: synced, %d new, %d duplicates, %d quarantined",
         mailbox_id,

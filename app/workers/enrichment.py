@@ -18,6 +18,7 @@ import time
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
+from app.metrics import Metrics
 from app.pipeline import profile_and_score
 from app.profiles.lookalike import ModelCache, outcomes_digest_now
 from app.settings import Settings
@@ -34,9 +35,11 @@ class EnrichmentRunner:
         settings: Settings,
         sessions: sessionmaker[Session],
         embedder: Embedder | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """``embedder``: a sentence model loaded already (default: load the configured one
-        on first use)."""
+        on first use); ``metrics``: where task durations go (default: a new one)."""
+        self.metrics = metrics or Metrics()
         self.settings = settings
         self.sessions = sessions
         self._embedder: Embedder | None = embedder
@@ -64,13 +67,19 @@ class EnrichmentRunner:
     def enrich_now(self) -> int:
         """Enrich everything pending, re-cluster if due, rebuild stale profiles, retrain the
         lookalike if due (always after a requested rebuild); returns messages enriched."""
-        done = enrich_pending(self.sessions, self.embedder(), self.settings.enrich_batch_size)
+        done = enrich_pending(
+            self.sessions, self.embedder(), self.settings.enrich_batch_size, metrics=self.metrics
+        )
         requested = self._rebuild.is_set()
         if requested or needs_rebuild(self.sessions):
             self._rebuild.clear()
-            rebuild_topics(self.sessions, seed=self.settings.topic_seed)
+            rebuild_topics(self.sessions, seed=self.settings.topic_seed, metrics=self.metrics)
         profile_and_score(
-            self.sessions, self.models, self.settings, retrain=requested or self._retrain_due()
+            self.sessions,
+            self.models,
+            self.settings,
+            retrain=requested or self._retrain_due(),
+            metrics=self.metrics,
         )
         return done
 

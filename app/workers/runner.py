@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.repositories.sync import SyncRepository
 from app.db.tables import Mailbox
 from app.ingestion.preparer import Preparer
+from app.metrics import Metrics
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.sync.mailbox import MailboxResult, imap_config, sync_mailbox
@@ -125,8 +126,10 @@ class SyncRunner:
         sessions: sessionmaker[Session],
         secrets: SecretBox,
         after_sync: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.after_sync = after_sync
+        self.metrics = metrics
         self.settings = settings
         self.sessions = sessions
         self.secrets = secrets
@@ -152,6 +155,7 @@ class SyncRunner:
             timeout=self.settings.imap_timeout,
             preparer=self.preparer,
             stop=stop,
+            metrics=self.metrics,
         )
         if result.stored.imported and self.after_sync is not None:
             self.after_sync()

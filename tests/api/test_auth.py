@@ -29,6 +29,7 @@ SCOPE_NEEDED = {
     ("GET", "/v1/tags"): "read",
     ("PATCH", "/v1/tags/{tag_id}"): "write",
     ("GET", "/v1/status"): "read",
+    ("GET", "/metrics"): "read",
     ("POST", "/v1/rebuild"): "admin",
     ("GET", "/v1/customers"): "read",
     ("GET", "/v1/customers/lookup"): "read",

@@ -1,0 +1,101 @@
+"""`leadlens worker` and `leadlens scheduler`: the scale-out runners (Celery on Redis), and
+`serve` as a stateless API replica when a broker is set."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.cli_support import fail, load_settings
+from app.db.migrations import ensure_migrated
+from app.db.session import create_db_engine
+from app.errors import LeadlensError
+from app.settings import Settings
+from app.workers.celery_app import QUEUES, BrokerEnrichment, BrokerSync, dispatcher_of, make_celery
+
+
+def _broker_settings() -> Settings:
+    settings = load_settings()
+    if not settings.broker_url:
+        raise fail("LEADLENS_BROKER_URL is not set (a Redis URL such as redis://localhost:6379/0)")
+    try:
+        engine = create_db_engine(settings.database_url)
+        try:
+            ensure_migrated(engine)
+        finally:
+            engine.dispose()
+    except LeadlensError as exc:
+        raise fail(str(exc)) from None
+    return settings
+
+
+def worker_command(
+    queues: Annotated[
+        str, typer.Option(help=f"Comma-separated queues to work on (of {', '.join(QUEUES)}).")
+    ] = ",".join(QUEUES),
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Tasks run at the same time (processes).")
+    ] = 1,
+    pool: Annotated[
+        str, typer.Option(help="Celery pool: prefork (child processes) or solo (in this one).")
+    ] = "prefork",
+) -> None:
+    """Run a Celery worker on LEADLENS_BROKER_URL that syncs mailboxes, enriches mail and
+    rebuilds topics and profiles; any number may run, on any machine sharing the database.
+
+    Tasks are acknowledged when done: one a killed worker held goes to another worker.
+    """
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(QUEUES))
+    if unknown or not names:
+        raise fail(f"unknown queue(s): {', '.join(unknown) or 'none given'}; use {QUEUES}")
+    if pool not in {"prefork", "solo"}:
+        raise fail("--pool must be prefork or solo")
+    settings = _broker_settings()
+    app = make_celery(settings)
+    worker = app.Worker(
+        queues=names,
+        concurrency=concurrency,
+        pool=pool,
+        loglevel=settings.log_level.upper(),
+        hostname=f"leadlens-{'-'.join(names)}@{socket.gethostname()}",
+    )
+    worker.start()
+    raise typer.Exit(code=worker.exitcode or 0)
+
+
+def scheduler_command(
+    schedule_file: Annotated[
+        Path, typer.Option(help="Where the scheduler remembers when each job last ran.")
+    ] = Path("leadlens-schedule"),
+) -> None:
+    """Run the scheduler (Celery beat): queue a sync of every mailbox and the enrichment of
+    pending mail every LEADLENS_SYNC_POLL_SECONDS. Run exactly one."""
+    settings = _broker_settings()
+    app = make_celery(settings)
+    app.Beat(loglevel=settings.log_level.upper(), schedule=str(schedule_file)).run()
+
+
+def serve_with_broker(
+    settings: Settings, sessions: sessionmaker[Session], host: str | None, port: int | None
+) -> None:
+    """Serve the API as a stateless replica: sync requests, enrichment and rebuilds are
+    queued for the workers; nothing runs in the background of this process."""
+    import uvicorn
+
+    from app.api.main import create_app
+
+    dispatcher = dispatcher_of(make_celery(settings))
+    try:
+        application = create_app(
+            settings,
+            sync=BrokerSync(dispatcher),
+            enrichment=BrokerEnrichment(settings, sessions, dispatcher),
+        )
+    except LeadlensError as exc:
+        raise fail(str(exc)) from None
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port)

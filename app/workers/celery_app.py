@@ -1,0 +1,252 @@
+"""Celery on Redis: the scale-out runner of the task functions in app/workers/tasks.py.
+
+Queues: ``sync`` (a mailbox's folder list, then one task per folder and batch range: the
+next ``sync_task_batches`` batches above the folder's committed position, the rest in a
+follow-up task), ``enrich`` (batches of message ids) and ``rebuild`` (topics, profiles,
+lookalike). Tasks are acknowledged late and requeued when their worker is lost; the unit of
+truth is the batch commit, so a task run again after a kill stores nothing twice. Two
+workers never sync the same folder at once: each folder task holds a Redis lock that
+expires unless renewed (the broker is Redis anyway, and it works whichever database holds
+the store; a PostgreSQL advisory lock would pin one connection for the whole task and not
+exist on SQLite). A task queued already for the same work is not queued again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from celery import Celery
+from redis import Redis
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.settings import Settings
+from app.workers._locks import renewed_lock
+from app.workers.enrichment import EnrichmentRunner
+from app.workers.tasks import (
+    WorkerContext,
+    enrich_batch,
+    enrich_batches,
+    mailbox_folders,
+    refresh,
+    sync_folder_step,
+    syncable_mailboxes,
+)
+
+log = logging.getLogger("leadlens.tasks")
+
+QUEUES = ("sync", "enrich", "rebuild")
+SYNC_ALL = "leadlens.sync_all"
+SYNC_MAILBOX = "leadlens.sync_mailbox"
+SYNC_FOLDER = "leadlens.sync_folder"
+ENRICH_PENDING = "leadlens.enrich_pending"
+ENRICH_BATCH = "leadlens.enrich_batch"
+REFRESH = "leadlens.refresh"
+ROUTES = {
+    SYNC_ALL: "sync",
+    SYNC_MAILBOX: "sync",
+    SYNC_FOLDER: "sync",
+    ENRICH_PENDING: "enrich",
+    ENRICH_BATCH: "enrich",
+    REFRESH: "rebuild",
+}
+_LOCK_RETRIES = 3  # a busy folder is tried again after 1.5 lock lifetimes, then left
+
+
+class Dispatcher:
+    """Queues tasks by name from any process (API, worker, scheduler), each piece of work
+    at most once while it waits; the worker's task functions and store open on first use."""
+
+    def __init__(self, app: Celery, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._redis: Redis | None = None
+        self._context: WorkerContext | None = None
+
+    def redis(self) -> Redis:
+        """A client of the broker's Redis (made in this process on first use)."""
+        with self._lock:
+            if self._redis is None:
+                assert self.settings.broker_url
+                self._redis = Redis.from_url(self.settings.broker_url)
+            return self._redis
+
+    def context(self) -> WorkerContext:
+        """The task functions' context of this process (opened on first use, after fork)."""
+        with self._lock:
+            if self._context is None:
+                self._context = WorkerContext.open(self.settings)
+            return self._context
+
+    def queue(self, task: str, *args: Any, key: str | None = None, countdown: float = 0) -> bool:
+        """Queue ``task(*args)``; with ``key``, only when no task queued under the same key
+        waits yet (the task clears its key when it starts). Returns whether it was queued."""
+        if key is not None:
+            ttl = max(1, int(self.settings.broker_visibility_timeout))
+            if not self.redis().set(f"leadlens:queued:{key}", 1, nx=True, ex=ttl):
+                return False
+        self.app.send_task(task, args=list(args), queue=ROUTES[task], countdown=countdown)
+        return True
+
+    def started(self, key: str) -> None:
+        """A task queued under ``key`` has started: the same work may be queued again."""
+        self.redis().delete(f"leadlens:queued:{key}")
+
+    def claim(self, ids: list[str]) -> list[str]:
+        """Those of ``ids`` not queued for enrichment yet, now marked as queued."""
+        ttl = max(1, int(self.settings.broker_visibility_timeout))
+        pipe = self.redis().pipeline()
+        for message_id in ids:
+            pipe.set(f"leadlens:enrich:{message_id}", 1, nx=True, ex=ttl)
+        return [i for i, fresh in zip(ids, pipe.execute(), strict=True) if fresh]
+
+
+def make_celery(settings: Settings) -> Celery:
+    """The Celery app of ``settings`` (its ``broker_url`` must be set), with every task
+    registered and the scheduler's periodic syncs; :func:`dispatcher_of` queues work on it."""
+    if not settings.broker_url:
+        raise ValueError("LEADLENS_BROKER_URL is not set")
+    app = Celery("leadlens", broker=settings.broker_url, set_as_current=False)
+    visibility = settings.broker_visibility_timeout
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_default_queue="sync",
+        task_routes={name: {"queue": queue} for name, queue in ROUTES.items()},
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": max(1.0, min(10.0, visibility / 4)),
+            "unacked_restore_throttle": 1,
+        },
+        beat_schedule={
+            "sync-every-mailbox": {"task": SYNC_ALL, "schedule": settings.sync_poll_seconds},
+            "enrich-pending": {"task": ENRICH_PENDING, "schedule": settings.sync_poll_seconds},
+        },
+    )
+    dispatcher = Dispatcher(app, settings)
+    app.leadlens_dispatcher = dispatcher
+    for name, function, options in _tasks(dispatcher):
+        app.task(name=name, bind=True, **options)(function)
+    return app
+
+
+def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]]:
+    settings = d.settings
+
+    def sync_all(_task: Any) -> int:
+        ids = syncable_mailboxes(d.context())
+        for mailbox_id in ids:
+            d.queue(SYNC_MAILBOX, mailbox_id, key=f"mailbox:{mailbox_id}")
+        return len(ids)
+
+    def sync_mailbox(_task: Any, mailbox_id: str) -> int:
+        d.started(f"mailbox:{mailbox_id}")
+        folders = mailbox_folders(d.context(), mailbox_id)
+        for folder in folders:
+            d.queue(SYNC_FOLDER, mailbox_id, folder, key=f"folder:{mailbox_id}:{folder}")
+        return len(folders)
+
+    def sync_folder(task: Any, mailbox_id: str, folder: str) -> int:
+        d.started(f"folder:{mailbox_id}:{folder}")
+        lock = f"leadlens:lock:folder:{mailbox_id}:{folder}"
+        with renewed_lock(d.redis(), lock, settings.lock_seconds) as lost:
+            if lost is None:
+                if task.request.retries >= _LOCK_RETRIES:
+                    log.info("mailbox %s folder %r: busy elsewhere, left", mailbox_id, folder)
+                    return 0
+                raise task.retry(countdown=settings.lock_seconds / 2, max_retries=_LOCK_RETRIES)
+            step = sync_folder_step(d.context(), mailbox_id, folder, stop=lost)
+        if not step.complete:
+            d.queue(SYNC_FOLDER, mailbox_id, folder, key=f"folder:{mailbox_id}:{folder}")
+        if step.imported:
+            d.queue(ENRICH_PENDING, key="enrich-pending")
+        return step.imported
+
+    def enrich_pending(_task: Any) -> int:
+        d.started("enrich-pending")
+        queued = 0
+        for batch in enrich_batches(d.context()):
+            fresh = d.claim(batch)
+            if fresh:
+                d.queue(ENRICH_BATCH, fresh)
+                queued += len(fresh)
+        return queued
+
+    def enrich_ids(_task: Any, ids: list[str]) -> int:
+        done = enrich_batch(d.context(), ids)
+        if done:
+            d.queue(REFRESH, False, key="refresh")
+        return done
+
+    def refresh_all(task: Any, rebuild: bool) -> int:
+        d.started("refresh")
+        with renewed_lock(d.redis(), "leadlens:lock:refresh", settings.lock_seconds) as lost:
+            if lost is None:
+                if task.request.retries >= _LOCK_RETRIES:
+                    return 0
+                raise task.retry(countdown=settings.lock_seconds / 2, max_retries=_LOCK_RETRIES)
+            return refresh(d.context(), rebuild=rebuild).profiles
+
+    # two workers that enriched the same message at once: one commit fails, its retry finds
+    # the message enriched and does nothing
+    enrich_retry = {"autoretry_for": (IntegrityError,), "retry_backoff": True, "max_retries": 5}
+    return [
+        (SYNC_ALL, sync_all, {}),
+        (SYNC_MAILBOX, sync_mailbox, {}),
+        (SYNC_FOLDER, sync_folder, {}),
+        (ENRICH_PENDING, enrich_pending, {}),
+        (ENRICH_BATCH, enrich_ids, enrich_retry),
+        (REFRESH, refresh_all, {}),
+    ]
+
+
+def dispatcher_of(app: Celery) -> Dispatcher:
+    """The dispatcher :func:`make_celery` attached to ``app``."""
+    dispatcher: Dispatcher = app.leadlens_dispatcher
+    return dispatcher
+
+
+class BrokerSync:
+    """The API's sync trigger when a broker is set: a sync request becomes a queued task."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+
+    def request_sync(self, mailbox_id: str) -> None:
+        """Queue a sync of this mailbox (returns at once)."""
+        self.dispatcher.queue(SYNC_MAILBOX, mailbox_id, key=f"mailbox:{mailbox_id}")
+
+    def forget(self, mailbox_id: str) -> None:
+        """Nothing to stop here: every task checks that its mailbox is still enabled."""
+
+
+class BrokerEnrichment(EnrichmentRunner):
+    """The API's enrichment runner when a broker is set: it keeps the sentence model for the
+    stateless endpoints, and queues enrichment and rebuilds for the workers."""
+
+    def __init__(
+        self, settings: Settings, sessions: sessionmaker[Session], dispatcher: Dispatcher
+    ) -> None:
+        super().__init__(settings, sessions)
+        self.dispatcher = dispatcher
+
+    def wake(self) -> None:
+        """Outcomes or mail changed: queue enrichment (which queues the profile refresh)."""
+        self.dispatcher.queue(ENRICH_PENDING, key="enrich-pending")
+        self.dispatcher.queue(REFRESH, False, key="refresh")
+
+    def request_rebuild(self) -> None:
+        """Queue a re-clustering of topics, profile rebuild and lookalike retraining."""
+        self.dispatcher.queue(REFRESH, True)
+
+    def start(self) -> None:
+        """Nothing runs in the API process: the workers do the work."""

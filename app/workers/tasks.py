@@ -1,0 +1,170 @@
+"""The units of background work, as plain functions that any runner calls.
+
+The Celery tasks of `leadlens worker` (app/workers/celery_app.py) are thin wrappers around
+these; the in-process runners of `leadlens serve` run the same sync and enrichment code
+(`sync_folder`, `enrich_pending`, `rebuild_topics`, `profile_and_score`). Each function is
+idempotent: it starts from what is committed (a folder's position, a message's
+``enriched_at``), so running it again after a kill, or twice, loses and doubles nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.migrations import ensure_migrated
+from app.db.repositories.sync import SyncRepository
+from app.db.session import create_db_engine, session_factory
+from app.db.tables import Mailbox
+from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, rebuild_topics
+from app.ingestion.preparer import Preparer
+from app.pipeline import ScoringResult, profile_and_score
+from app.profiles.lookalike import outcomes_digest_now
+from app.secrets import SecretBox
+from app.settings import Settings
+from app.sync.folder import sync_folder
+from app.sync.mailbox import imap_config, record_failure, set_sync_state
+from app.workers.enrichment import EnrichmentRunner
+from ingest.imap import ImapError, ImapSession
+from models.embedder import Embedder
+
+log = logging.getLogger("leadlens.tasks")
+
+
+class WorkerContext:
+    """What the task functions of one process share: settings, store, secrets, the parser
+    pool and the sentence model (loaded on first use)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        embedder: Embedder | None = None,
+    ) -> None:
+        """``embedder``: a sentence model loaded already (default: the configured one,
+        loaded on first use)."""
+        self.settings = settings
+        self.sessions = sessions
+        self.secrets = SecretBox.from_settings(settings)
+        self.preparer = Preparer(settings.resolved_parse_workers())
+        self.enrichment = EnrichmentRunner(settings, sessions, embedder)
+
+    @classmethod
+    def open(cls, settings: Settings) -> WorkerContext:
+        """A context on the store at ``settings.database_url``; raises
+        DatabaseNotMigratedError when its schema is not this version's."""
+        engine = create_db_engine(settings.database_url)
+        ensure_migrated(engine)
+        return cls(settings, session_factory(engine))
+
+    def close(self) -> None:
+        """Stop the parser processes."""
+        self.preparer.close()
+
+
+@dataclass(frozen=True, slots=True)
+class FolderStep:
+    """What one `sync_folder_step` did: messages stored, whether the folder is now up to
+    date (False: call again to go on), and the error recorded on the mailbox, if any."""
+
+    imported: int
+    complete: bool
+    error: str | None = None
+
+
+def syncable_mailboxes(context: WorkerContext) -> list[str]:
+    """Ids of the mailboxes to sync: IMAP, enabled, credentials not known to fail."""
+    with context.sessions() as session:
+        return list(SyncRepository(session).syncable_mailbox_ids())
+
+
+def _syncable(context: WorkerContext, mailbox_id: str) -> Mailbox | None:
+    with context.sessions() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        if mailbox is None or mailbox.state == "disabled" or mailbox.auth_failed_at:
+            return None
+        session.expunge(mailbox)
+        return mailbox
+
+
+def mailbox_folders(context: WorkerContext, mailbox_id: str) -> list[str]:
+    """The folders of a mailbox to sync, read from the server (none when the mailbox is
+    gone, disabled or parked, or the server fails: then the error is shown on it)."""
+    mailbox = _syncable(context, mailbox_id)
+    if mailbox is None:
+        return []
+    config = imap_config(mailbox, context.secrets, context.settings.imap_timeout)
+    set_sync_state(context.sessions, mailbox_id, "syncing")
+    try:
+        with ImapSession.connect(config) as imap:
+            return list(imap.sync_folders(mailbox.folders))
+    except ImapError as exc:
+        record_failure(context.sessions, mailbox_id, exc)
+        return []
+
+
+def sync_folder_step(
+    context: WorkerContext, mailbox_id: str, folder: str, stop: threading.Event | None = None
+) -> FolderStep:
+    """Store the next ``sync_task_batches`` batches of ``folder`` above its committed
+    position (the caller must hold the folder's lock); a folder brought up to date marks
+    the mailbox ``idle``. Never raises for IMAP trouble: the error is shown on the mailbox."""
+    mailbox = _syncable(context, mailbox_id)
+    if mailbox is None:
+        return FolderStep(0, complete=True)
+    settings = context.settings
+    config = imap_config(mailbox, context.secrets, settings.imap_timeout)
+    try:
+        with ImapSession.connect(config) as imap:
+            done = sync_folder(
+                context.sessions,
+                mailbox_id,
+                imap,
+                folder,
+                settings.sync_batch_size,
+                context.preparer,
+                stop,
+                max_batches=settings.sync_task_batches,
+            )
+    except ImapError as exc:
+        error, _ = record_failure(context.sessions, mailbox_id, exc)
+        return FolderStep(0, complete=True, error=error)
+    if done.complete:
+        set_sync_state(context.sessions, mailbox_id, "idle")
+    log.info(
+        "mailbox %s folder %r: %d new%s",
+        mailbox_id,
+        folder,
+        done.stored.imported,
+        "" if done.complete else ", more to come",
+    )
+    return FolderStep(done.stored.imported, done.complete)
+
+
+def enrich_batches(context: WorkerContext, limit: int = 100_000) -> list[list[str]]:
+    """The ids of (up to ``limit``) messages waiting for enrichment, in batches of
+    ``enrich_batch_size``."""
+    ids = pending_ids(context.sessions, limit)
+    size = context.settings.enrich_batch_size
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def enrich_batch(context: WorkerContext, ids: list[str]) -> int:
+    """Enrich those of ``ids`` not enriched yet, in one commit; how many were."""
+    return enrich_messages(context.sessions, context.enrichment.embedder(), ids)
+
+
+def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
+    """Re-cluster topics when due (always with ``rebuild``), rebuild stale profiles and
+    retrain the lookalike when outcomes changed (always with ``rebuild``)."""
+    sessions, settings = context.sessions, context.settings
+    if rebuild or needs_rebuild(sessions):
+        rebuild_topics(sessions, seed=settings.topic_seed)
+    with sessions() as session:
+        current, trained = outcomes_digest_now(session)
+    return profile_and_score(
+        sessions, context.enrichment.models, settings, retrain=rebuild or current != trained
+    )

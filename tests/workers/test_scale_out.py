@@ -1,0 +1,173 @@
+"""Scale-out for real: `leadlens serve` plus `leadlens worker` processes on Redis and
+PostgreSQL sync three mailboxes; SIGKILLed workers lose nothing and double nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.apikeys import create_api_key
+from app.db.session import create_db_engine, session_factory
+from app.db.tables import Mailbox, Message, MessageEmbedding
+from tests.conftest import REPO_ROOT
+from tests.servers.dovecot import DovecotServer
+from tests.servers.postgres import PostgresServer, free_port
+from tests.sync.conftest import corpus, server_hashes, stored_hashes
+
+pytestmark = pytest.mark.postgres
+
+SECRET = "scale-out-secret"
+
+
+@pytest.fixture
+def pg_url(postgres_server: PostgresServer, postgres_template: str) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database (the store every process shares)."""
+    name = f"scale_{os.getpid()}_{time.monotonic_ns()}"
+    postgres_server.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
+    yield postgres_server.url(name)
+    postgres_server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+class Processes:
+    """`python -m app` children, killed by PID at the end of the test."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env = env
+        self.logs = logs
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        """Start ``leadlens ARGS``, its output in ``logs/NAME.log``."""
+        with (self.logs / f"{name}.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "app", *args],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.started.append(process)
+        return process
+
+    def tail(self) -> str:
+        """The end of every child's output, for failure messages."""
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
+            for path in sorted(self.logs.glob("*.log"))
+        )
+
+    def stop(self) -> None:
+        """SIGKILL every child still running."""
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
+def _until(check: Callable[[], Any], what: str, seconds: float, tail: Callable[[], str]) -> Any:
+    deadline = time.monotonic() + seconds
+    while not (value := check()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{tail()}"
+        time.sleep(0.05)
+    return value
+
+
+def _counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:
+    with sessions() as session:
+        stored = session.scalar(select(func.count()).select_from(Message)) or 0
+        enriched = session.scalar(select(func.count()).where(Message.enriched_at.is_not(None)))
+        embedded = session.scalar(select(func.count()).select_from(MessageEmbedding))
+    return stored, enriched or 0, embedded or 0
+
+
+def test_api_and_workers_sync_three_mailboxes_through_sigkills(
+    pg_url: str, redis_url: str, dovecot: DovecotServer, tmp_path: Path
+) -> None:
+    accounts = [dovecot.new_account() for _ in range(3)]
+    for n, account in enumerate(accounts):
+        dovecot.append(account.username, "INBOX", corpus(50, f"scale{n}"))
+        dovecot.append(account.username, "Sent", corpus(10, f"scale{n}-sent"))
+    total = 180  # below the 200 messages that trigger topic clustering: a quick refresh
+    engine = create_db_engine(pg_url)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        admin = {"Authorization": f"Bearer {create_api_key(session, 'admin', 'scale')[1]}"}
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
+    env.update(
+        LEADLENS_DATABASE_URL=pg_url,
+        LEADLENS_BROKER_URL=redis_url,
+        LEADLENS_SECRET_KEY=SECRET,
+        LEADLENS_LOG_LEVEL="WARNING",
+        LEADLENS_SYNC_BATCH_SIZE="5",
+        LEADLENS_SYNC_TASK_BATCHES="1",
+        LEADLENS_ENRICH_BATCH_SIZE="12",
+        LEADLENS_BROKER_VISIBILITY_TIMEOUT="15",
+        LEADLENS_LOCK_SECONDS="3",
+        LEADLENS_PARSE_WORKERS="0",
+        LEADLENS_EMBEDDING_DEVICE="cpu",
+        LEADLENS_SYNC_POLL_SECONDS="3600",
+    )
+    children = Processes(env, tmp_path)
+    try:
+        children.start("api", "serve", "--port", str(port))
+        workers = [children.start(f"worker{i}", "worker", "--pool", "solo") for i in (1, 2)]
+        base = f"http://127.0.0.1:{port}"
+
+        def healthy() -> bool:
+            try:
+                return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        _until(healthy, "the API", 60, children.tail)
+        mailbox_ids = []
+        for account in accounts:
+            body = {
+                "host": dovecot.host,
+                "port": dovecot.tls_port,
+                "security": "tls",
+                "username": account.username,
+                "password": account.password,
+                "ca_file": dovecot.ca_file,
+            }
+            response = httpx.post(f"{base}/v1/mailboxes", json=body, headers=admin, timeout=30)
+            assert response.status_code == 201, response.text
+            mailbox_ids.append(response.json()["id"])
+
+        # kill a worker in the middle of the sync; a new one joins
+        _until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, children.tail)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+        assert _counts(sessions)[0] < total, "the sync ended before the kill"
+        workers.append(children.start("worker3", "worker", "--pool", "solo"))
+
+        # kill another in the middle of the enrichment: the last one finishes alone
+        _until(lambda: 0 < _counts(sessions)[1] < total, "enrichment under way", 180, children.tail)
+        workers[1].send_signal(signal.SIGKILL)
+        workers[1].wait()
+        assert _counts(sessions)[1] < total, "the enrichment ended before the kill"
+
+        _until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, children.tail)
+        assert workers[2].poll() is None
+    finally:
+        children.stop()
+    for mailbox_id, account in zip(mailbox_ids, accounts, strict=True):
+        hashes = stored_hashes(sessions, mailbox_id)
+        assert len(hashes) == len(set(hashes)) == 60
+        assert sorted(hashes) == sorted(server_hashes(dovecot, account.username))
+    with sessions() as session:
+        states = {m.id: m.state for m in session.scalars(select(Mailbox))}
+    assert states == dict.fromkeys(mailbox_ids, "idle")
+    engine.dispose()
