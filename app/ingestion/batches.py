@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.messages import MessageRepository
@@ -26,6 +27,9 @@ from ingest.prepare import Prepared
 from ingest.sources import RawMessage
 
 Marker = TypeVar("Marker")
+# PostgreSQL deadlock_detected and serialization_failure: the batch is simply stored again.
+_RETRYABLE = frozenset({"40P01", "40001"})
+_ATTEMPTS = 3
 
 
 @dataclass(slots=True)
@@ -83,16 +87,27 @@ class BatchWriter(Generic[Marker]):
             return
         started = time.perf_counter()
         prepared = pending.prepared()
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                result = self._store(pending, prepared)
+                break
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or attempt == _ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)  # another mailbox's batch held the same customers
+        if self.metrics is not None:
+            seconds = time.perf_counter() - started
+            self.metrics.batch_stored(result.imported, len(result.quarantined), seconds)
+        self.total.add(result)
+
+    def _store(self, pending: _Pending[Marker], prepared: list[Prepared]) -> BatchResult:
         with self.sessions.begin() as session:
             mailbox = session.get_one(Mailbox, self.mailbox_id)
             result = store_batch(session, mailbox, list(zip(pending.raws, prepared, strict=True)))
             result.duplicates = pending.duplicates
             if self.after_store is not None:
                 self.after_store(session, result, pending.marker)
-        if self.metrics is not None:
-            seconds = time.perf_counter() - started
-            self.metrics.batch_stored(result.imported, len(result.quarantined), seconds)
-        self.total.add(result)
+        return result
 
     def close(self) -> BatchResult:
         """Store what is queued and return the totals of every batch written."""

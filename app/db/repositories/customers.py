@@ -22,13 +22,14 @@ class CustomerRepository:
     def _insert_ignoring_conflicts(
         self, table: type[Customer] | type[Contact], rows: Sequence[dict[str, Any]], unique: str
     ) -> None:
-        """INSERT rows, skipping any whose ``unique`` column value exists (race-safe)."""
+        """INSERT rows, skipping any whose ``unique`` column value exists (race-safe). Rows
+        go in ``unique`` order, so concurrent batches lock shared keys in the same order."""
         if not rows:
             return
         name = self.session.get_bind().dialect.name
         dialect = postgresql if name == "postgresql" else sqlite
         statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[unique])
-        self.session.execute(statement, list(rows))
+        self.session.execute(statement, sorted(rows, key=lambda row: str(row[unique])))
 
     def customer_rows(self, keys: Collection[str]) -> dict[str, Row[Any]]:
         """Map customer keys to (id, key, kind, name, first_contact_at, last_contact_at)."""
@@ -50,9 +51,10 @@ class CustomerRepository:
         self._insert_ignoring_conflicts(Customer, rows, "key")
 
     def update_customers(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Update customers by id (each dict holds ``id`` and the columns to change)."""
+        """Update customers by id (each dict holds ``id`` and the columns to change), in id
+        order so that concurrent batches lock rows in the same order."""
         if rows:
-            self.session.execute(update(Customer), list(rows))
+            self.session.execute(update(Customer), sorted(rows, key=lambda row: str(row["id"])))
 
     def contact_rows(self, emails: Collection[str]) -> dict[str, Row[Any]]:
         """Map addresses to (id, email, customer_id, name, title, phone, company, last_seen_at)."""
@@ -76,6 +78,7 @@ class CustomerRepository:
         self._insert_ignoring_conflicts(Contact, rows, "email")
 
     def update_contacts(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Update contacts by id (each dict holds ``id`` and the columns to change)."""
+        """Update contacts by id (each dict holds ``id`` and the columns to change), in id
+        order so that concurrent batches lock rows in the same order."""
         if rows:
-            self.session.execute(update(Contact), list(rows))
+            self.session.execute(update(Contact), sorted(rows, key=lambda row: str(row["id"])))

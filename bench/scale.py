@@ -1,0 +1,229 @@
+"""Scale-out throughput: sync + enrichment in the embedded mode against 1 and 2 Celery workers.
+
+Usage: python bench/scale.py [--mailboxes 3] [--customers 125] [--backend torch|onnx-int8]
+
+Seeds a throwaway dovecot with ``--mailboxes`` mailboxes of demo mail (the generator's mail
+of ``--customers`` customers each, ~12 messages a customer: ~1,500 a mailbox; inbound in
+INBOX, the exporter's own in Sent), then, in the same run and on the same mail, measures the
+wall time from an empty store (a fresh PostgreSQL 16 database, from `pgserver`) to every
+message stored and enriched and every profile built, for
+
+- (a) the embedded mode: `SyncRunner.run_once` then `EnrichmentRunner.enrich_now` in this
+  process (what `leadlens serve` runs in its background threads), model load included;
+- (b) one `leadlens worker --pool solo` process and (c) two, on a throwaway redis-server,
+  after a `leadlens.sync_all` task is queued; process start and model load included.
+
+Prints messages/s of each and the ratios to (a).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from email.parser import BytesHeaderParser
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Literal
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pydantic import SecretStr
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.migrations import upgrade
+from app.db.session import create_db_engine, session_factory
+from app.db.tables import Customer, Mailbox, Message
+from app.db.types import new_id
+from app.demo import generate
+from app.demo.imap_server import find_dovecot
+from app.secrets import SecretBox
+from app.settings import Settings
+from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
+from app.workers.enrichment import EnrichmentRunner
+from app.workers.runner import SyncRunner
+from tests.servers.dovecot import Account, DovecotServer
+from tests.servers.postgres import PostgresServer, pgserver_install_dir, start_postgres
+from tests.servers.redis import RedisServer, start_redis
+
+SECRET = "bench-scale-secret"
+_HEADERS = BytesHeaderParser()
+
+
+def seed(server: DovecotServer, mailboxes: int, customers: int) -> tuple[list[Account], str]:
+    """One account per mailbox, each with the demo mail of its own seed; (accounts, domain)."""
+    accounts: list[Account] = []
+    own = ""
+    for n in range(mailboxes):
+        corpus = generate(customers, seed=100 + n)
+        own = corpus.own_domain
+        folders: dict[str, list[bytes]] = {"INBOX": [], "Sent": []}
+        for raw in (raw for mail in corpus.mail.values() for raw in mail):
+            sender = parseaddr(str(_HEADERS.parsebytes(raw)["From"]))[1]
+            folders["Sent" if sender.endswith(f"@{own}") else "INBOX"].append(raw)
+        account = server.new_account()
+        for folder, mail in folders.items():
+            for start in range(0, len(mail), 500):
+                server.append(account.username, folder, mail[start : start + 500])
+        accounts.append(account)
+    return accounts, own
+
+
+def fresh_store(
+    server: PostgresServer, name: str, dovecot: DovecotServer, accounts: list[Account], own: str
+) -> str:
+    """A new migrated database holding one IMAP mailbox per account; its URL."""
+    server.execute(f"CREATE DATABASE {name}")
+    url = server.url(name)
+    engine = create_db_engine(url)
+    upgrade(engine)
+    secrets = SecretBox.from_settings(Settings(secret_key=SecretStr(SECRET)))
+    with session_factory(engine).begin() as session:
+        for account in accounts:
+            session.add(
+                Mailbox(
+                    id=new_id("mbx"),
+                    name=f"{account.username}@bench",
+                    kind="imap",
+                    host=dovecot.host,
+                    port=dovecot.port,
+                    security="none",
+                    username=account.username,
+                    auth_kind="password",
+                    secret_ciphertext=secrets.encrypt(account.password),
+                    own_domains=[own],
+                    tls_verify=True,
+                    state="idle",
+                )
+            )
+    engine.dispose()
+    return url
+
+
+def counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:
+    """Messages stored, messages enriched, customers whose profile is stale."""
+    with sessions() as session:
+        stored = session.scalar(select(func.count()).select_from(Message)) or 0
+        enriched = session.scalar(select(func.count()).where(Message.enriched_at.is_not(None)))
+        dirty = session.scalar(select(func.count()).where(Customer.profile_dirty))
+    return stored, enriched or 0, dirty or 0
+
+
+def embedded(url: str, backend: Literal["torch", "onnx-int8"]) -> tuple[int, float]:
+    """(a): sync every mailbox once, then enrich and profile, in this process."""
+    settings = Settings(database_url=url, secret_key=SecretStr(SECRET), embedding_backend=backend)
+    engine = create_db_engine(url)
+    sessions = session_factory(engine)
+    started = time.perf_counter()
+    sync = SyncRunner(settings, sessions, SecretBox.from_settings(settings))
+    try:
+        sync.run_once()
+    finally:
+        sync.stop()
+    EnrichmentRunner(settings, sessions).enrich_now()
+    seconds = time.perf_counter() - started
+    stored, enriched, dirty = counts(sessions)
+    engine.dispose()
+    if enriched != stored or dirty:
+        sys.exit(f"embedded run incomplete: {stored} stored, {enriched} enriched, {dirty} dirty")
+    return stored, seconds
+
+
+def with_workers(url: str, redis: str, backend: str, workers: int, total: int) -> float:
+    """(b), (c): ``workers`` worker processes; seconds until ``total`` messages are stored
+    and enriched and no profile is stale."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
+    env.update(
+        LEADLENS_DATABASE_URL=url,
+        LEADLENS_BROKER_URL=redis,
+        LEADLENS_SECRET_KEY=SECRET,
+        LEADLENS_LOG_LEVEL="WARNING",
+        LEADLENS_EMBEDDING_BACKEND=backend,
+        LEADLENS_SYNC_POLL_SECONDS="3600",
+    )
+    engine = create_db_engine(url)
+    sessions = session_factory(engine)
+    logs = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    children: list[subprocess.Popen[bytes]] = []
+    started = time.perf_counter()
+    try:
+        for n in range(workers):
+            with (logs / f"worker{n}.log").open("wb") as log:
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "app", "worker", "--pool", "solo"],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        celery = make_celery(Settings(broker_url=redis, secret_key=SecretStr(SECRET)))
+        dispatcher_of(celery).queue(SYNC_ALL)
+        celery.close()
+        while counts(sessions) != (total, total, 0):
+            if any(child.poll() is not None for child in children) or (
+                time.perf_counter() - started > 1200
+            ):
+                tails = (p.read_text(errors="replace")[-2000:] for p in logs.glob("*.log"))
+                sys.exit(f"workers failed or stalled at {counts(sessions)}\n" + "\n".join(tails))
+            time.sleep(0.25)
+        seconds = time.perf_counter() - started
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+        engine.dispose()
+        shutil.rmtree(logs, ignore_errors=True)
+    return seconds
+
+
+def main() -> None:
+    """Seed once, then run (a), (b) and (c) on fresh databases; print rates and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mailboxes", type=int, default=3)
+    parser.add_argument("--customers", type=int, default=125)
+    parser.add_argument("--backend", choices=("torch", "onnx-int8"), default="torch")
+    args = parser.parse_args()
+    binary, install = find_dovecot(), pgserver_install_dir()
+    redis_binary = shutil.which("redis-server")
+    if binary is None or install is None or redis_binary is None:
+        sys.exit("needs dovecot, redis-server and pgserver (pip install -e '.[dev]')")
+    dovecot = DovecotServer(binary)
+    postgres: PostgresServer | None = None
+    redis: RedisServer | None = None
+    try:
+        dovecot.start()
+        postgres, redis = start_postgres(install), start_redis(redis_binary)
+        started = time.perf_counter()
+        accounts, own = seed(dovecot, args.mailboxes, args.customers)
+        print(f"seeded {args.mailboxes} mailboxes in {time.perf_counter() - started:.1f} s")
+        url = fresh_store(postgres, "scale_embedded", dovecot, accounts, own)
+        total, seconds = embedded(url, args.backend)
+        rates = {"(a) embedded": total / seconds}
+        print(f"(a) embedded: {total} messages in {seconds:.1f} s = {total / seconds:.1f} msg/s")
+        for workers in (1, 2):
+            url = fresh_store(postgres, f"scale_workers_{workers}", dovecot, accounts, own)
+            seconds = with_workers(url, redis.url(), args.backend, workers, total)
+            name = f"({'bc'[workers - 1]}) {workers} worker{'s' * (workers > 1)}"
+            rates[name] = total / seconds
+            print(f"{name}: {total} messages in {seconds:.1f} s = {total / seconds:.1f} msg/s")
+    finally:
+        if redis is not None:
+            redis.stop()
+        if postgres is not None:
+            postgres.stop()
+        dovecot.close()
+    base = rates["(a) embedded"]
+    for name, rate in rates.items():
+        print(f"{name:>16}: {rate:7.1f} msg/s ({rate / base:.2f} × embedded)")
+
+
+if __name__ == "__main__":
+    main()

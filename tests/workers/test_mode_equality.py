@@ -1,0 +1,251 @@
+"""The embedded mode and the Celery workers build the same profiles from the same mail.
+
+The demo generator's mail of 30 customers (~370 messages, enough for topics to be
+clustered) sits in four dovecot mailboxes. It is synced and enriched once in-process
+(`SyncRunner.run_once` + `EnrichmentRunner.enrich_now`) into one PostgreSQL database, and
+once by two `leadlens worker` processes on Redis into another, with the same topic seed.
+Both stores must hold the same customers, the same trait tags per customer and the same
+stages, exactly.
+
+Topics are not compared beyond both stores having some: they differ between the modes.
+The clustering reads the embeddings in message-id order, and ids are minted at insert time,
+so the two stores feed it the rows in different orders; and the same text embedded in
+another batch differs by ~1e-7. Either change moves UMAP and HDBSCAN (measured on this
+corpus: the same vectors' noise alone turned 6 topics into 7; between runs of this test,
+only 60 % of one store's topics had a counterpart with half their keywords in the other).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.utils import parseaddr
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.session import create_db_engine, session_factory
+from app.db.tables import Customer, CustomerTag, Mailbox, Message, Topic
+from app.db.types import new_id
+from app.demo import DemoCorpus, generate
+from app.secrets import SecretBox
+from app.settings import Settings
+from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
+from app.workers.enrichment import EnrichmentRunner
+from app.workers.runner import SyncRunner
+from models.embedder import Embedder
+from tests.conftest import REPO_ROOT
+from tests.servers.dovecot import DovecotServer
+from tests.servers.postgres import PostgresServer
+
+pytestmark = pytest.mark.postgres
+
+SECRET = "mode-equality-secret"
+CUSTOMERS = 30
+_HEADERS = BytesHeaderParser()
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a store built: customer keys, trait tag ids and stage by customer key, and
+    the keyword set of each topic."""
+
+    customers: set[str]
+    traits: dict[str, set[str]]
+    stages: dict[str, str]
+    topics: set[frozenset[str]]
+
+
+@pytest.fixture
+def pg_urls(postgres_server: PostgresServer, postgres_template: str) -> Iterator[list[str]]:
+    """Two fresh migrated PostgreSQL databases: the embedded store and the workers' store."""
+    names = [f"modes_{os.getpid()}_{time.monotonic_ns()}_{n}" for n in range(2)]
+    for name in names:
+        postgres_server.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
+    yield [postgres_server.url(name) for name in names]
+    for name in names:
+        postgres_server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def _seed(server: DovecotServer, corpus: DemoCorpus) -> list[tuple[str, str]]:
+    """One account per rep: inbound mail in INBOX, the rep's own in Sent; (user, password)."""
+    accounts = []
+    for rep in corpus.reps:
+        account = server.new_account()
+        folders: dict[str, list[bytes]] = {"INBOX": [], "Sent": []}
+        for raw in corpus.mail[rep]:
+            sender = parseaddr(str(_HEADERS.parsebytes(raw)["From"]))[1]
+            folders["Sent" if sender == rep else "INBOX"].append(raw)
+        for folder, mail in folders.items():
+            server.append(account.username, folder, mail)
+        accounts.append((account.username, account.password))
+    return accounts
+
+
+def _add_mailboxes(
+    sessions: sessionmaker[Session],
+    server: DovecotServer,
+    accounts: list[tuple[str, str]],
+    own_domain: str,
+) -> None:
+    secrets = SecretBox.from_settings(Settings(secret_key=SecretStr(SECRET)))
+    with sessions.begin() as session:
+        for username, password in accounts:
+            session.add(
+                Mailbox(
+                    id=new_id("mbx"),
+                    name=f"{username}@{server.host}",
+                    kind="imap",
+                    host=server.host,
+                    port=server.port,
+                    security="none",
+                    username=username,
+                    auth_kind="password",
+                    secret_ciphertext=secrets.encrypt(password),
+                    own_domains=[own_domain],
+                    tls_verify=True,
+                    state="idle",
+                )
+            )
+
+
+def _built(sessions: sessionmaker[Session]) -> Built:
+    """Customers, their trait tags and stages, and the topics' keyword sets."""
+    with sessions() as session:
+        customers = {c.id: c for c in session.scalars(select(Customer))}
+        topics = {t.id: frozenset(t.keywords) for t in session.scalars(select(Topic))}
+        traits: dict[str, set[str]] = {c.key: set() for c in customers.values()}
+        for tag in session.scalars(select(CustomerTag).where(CustomerTag.kind == "trait")):
+            traits[customers[tag.customer_id].key].add(tag.tag_id)
+        return Built(
+            customers=set(traits),
+            traits=traits,
+            stages={c.key: c.stage for c in customers.values()},
+            topics=set(topics.values()),
+        )
+
+
+def _count(sessions: sessionmaker[Session], *where: ColumnElement[bool]) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(Message).where(*where)) or 0
+
+
+def _embedded(url: str, embedder: Embedder) -> int:
+    """Sync every mailbox once, then enrich and profile in this process; messages stored."""
+    settings = Settings(database_url=url, secret_key=SecretStr(SECRET), parse_workers=0)
+    engine = create_db_engine(url)
+    sessions = session_factory(engine)
+    sync = SyncRunner(settings, sessions, SecretBox.from_settings(settings))
+    try:
+        results = sync.run_once()
+    finally:
+        sync.stop()
+    assert all(r.error is None for r in results), results
+    EnrichmentRunner(settings, sessions, embedder).enrich_now()
+    stored = _count(sessions)
+    engine.dispose()
+    return stored
+
+
+def _workers(url: str, redis_url: str, total: int, logs: Path) -> None:
+    """Two sync+enrich workers until all ``total`` messages are enriched, then one rebuild
+    worker (topics are clustered once over all of them, as in the embedded run)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
+    env.update(
+        LEADLENS_DATABASE_URL=url,
+        LEADLENS_BROKER_URL=redis_url,
+        LEADLENS_SECRET_KEY=SECRET,
+        LEADLENS_LOG_LEVEL="WARNING",
+        LEADLENS_SYNC_TASK_BATCHES="2",
+        LEADLENS_PARSE_WORKERS="0",
+        LEADLENS_EMBEDDING_DEVICE="cpu",
+        LEADLENS_SYNC_POLL_SECONDS="3600",
+    )
+    engine = create_db_engine(url)
+    sessions = session_factory(engine)
+    children: list[subprocess.Popen[bytes]] = []
+
+    def start(name: str, queues: str) -> None:
+        with (logs / f"{name}.log").open("wb") as log:
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "app", "worker", "--pool", "solo", "--queues", queues],
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+
+    def tail() -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in logs.glob("*.log"))
+
+    def wait(done: Callable[[], bool], what: str, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not done():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}\n{tail()}"
+            assert all(c.poll() is None for c in children), f"a worker died\n{tail()}"
+            time.sleep(0.2)
+
+    def profiled() -> bool:
+        with sessions() as session:
+            dirty = session.scalar(select(func.count()).where(Customer.profile_dirty))
+            customers = session.scalar(select(func.count()).select_from(Customer))
+            return bool(customers) and not dirty
+
+    try:
+        start("worker1", "sync,enrich")
+        start("worker2", "sync,enrich")
+        celery = make_celery(Settings(broker_url=redis_url, secret_key=SecretStr(SECRET)))
+        dispatcher_of(celery).queue(SYNC_ALL)
+        celery.close()
+        enriched = Message.enriched_at.is_not(None)
+        wait(lambda: _count(sessions, enriched) == total, "the enrichment", 150)
+        start("rebuild", "rebuild")
+        wait(profiled, "the profiles", 120)
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+    assert _count(sessions) == total
+    engine.dispose()
+
+
+def test_workers_build_the_profiles_and_topics_of_the_embedded_mode(
+    pg_urls: list[str],
+    redis_url: str,
+    dovecot: DovecotServer,
+    shared_embedder: Embedder,
+    tmp_path: Path,
+) -> None:
+    corpus = generate(CUSTOMERS, seed=11)
+    accounts = _seed(dovecot, corpus)
+    embedded_url, workers_url = pg_urls
+    for url in pg_urls:
+        engine = create_db_engine(url)
+        _add_mailboxes(session_factory(engine), dovecot, accounts, corpus.own_domain)
+        engine.dispose()
+
+    total = _embedded(embedded_url, shared_embedder)
+    assert total == sum(len(mail) for mail in corpus.mail.values()) >= 200
+    _workers(workers_url, redis_url, total, tmp_path)
+
+    engines = [create_db_engine(url) for url in pg_urls]
+    embedded, workers = (_built(session_factory(engine)) for engine in engines)
+    for engine in engines:
+        engine.dispose()
+    assert embedded.topics, "the embedded run clustered no topics"
+    assert len(embedded.customers) >= CUSTOMERS * 0.8
+    assert any(embedded.traits.values())
+    assert workers.customers == embedded.customers
+    assert workers.traits == embedded.traits
+    assert workers.stages == embedded.stages
+    assert workers.topics, "the workers clustered no topics"
