@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from models import _lookalike_fit as fit
 from models._lookalike_io import pack, unpack
 from models._regions import region_of
-from models.profiles import MessageFacts, build_profile
+from models.profiles import MessageFacts, Profile, build_profile
 
 Outcome = Literal["won", "lost", "open"]
 MIN_WON = 5
@@ -96,16 +96,19 @@ def customer_features(
     *,
     now: datetime,
     lost_after_days: int = 90,
+    profile: Profile | None = None,
 ) -> CustomerFeatures:
     """Features of a customer from its messages before its profile's ``cutoff`` (what the
     lead looked like before it was won or lost), so outcomes do not leak into the score.
+    ``profile`` is the profile of all ``messages`` when the caller has built it already.
 
     ``tags`` are the tag scores of the profile of those messages, plus two derived ones:
     ``derived:region:<region>`` of its country (a region teaches more than a country seen
     a few times) and ``derived:valid_inquiry:yes|no`` of its first inquiry; ``embedding`` is the
     L2-normalised mean of their embeddings (``embeddings`` is keyed by message id), of the
     inbound ones when any inbound one is embedded; None when none is."""
-    profile = build_profile(messages, topic_names, now=now, lost_after_days=lost_after_days)
+    if profile is None:
+        profile = build_profile(messages, topic_names, now=now, lost_after_days=lost_after_days)
     kept = list(messages)
     if profile.cutoff is not None:
         cutoff = profile.cutoff

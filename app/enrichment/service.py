@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.profiles import ProfileRepository
-from app.db.tables import Message
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
@@ -74,29 +73,17 @@ def enrich_pending(
 
 def pending_ids(sessions: sessionmaker[Session], limit: int) -> list[str]:
     """Ids of up to ``limit`` messages not enriched yet, oldest stored first."""
-    query = select(Message.id).where(Message.enriched_at.is_(None)).order_by(Message.id)
     with sessions() as session:
-        return list(session.scalars(query.limit(limit)))
+        return EnrichmentRepository(session).pending_ids(limit)
 
 
 def enrich_messages(sessions: sessionmaker[Session], embedder: Embedder, ids: Sequence[str]) -> int:
     """Enrich those of ``ids`` that are stored and not enriched yet, in one committed batch;
     returns how many were enriched (0 when another run did them already)."""
-    query = (
-        select(
-            Message.id,
-            Message.subject,
-            Message.new_text,
-            Message.signature_text,
-            Message.from_email,
-            Message.direction,
-        )
-        .where(Message.id.in_(list(ids)), Message.enriched_at.is_(None))
-        .order_by(Message.id)
-    )
     with sessions() as session:
-        rows = session.execute(query).all()
-        topics = model_topics(EnrichmentRepository(session).topics())
+        repository = EnrichmentRepository(session)
+        rows = repository.pending(len(ids), ids)
+        topics = model_topics(repository.topics())
     if rows:
         _enrich_rows(sessions, embedder, rows, topics)
     return len(rows)

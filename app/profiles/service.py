@@ -95,6 +95,7 @@ def refresh_profiles(
                 topics,
                 now=moment,
                 lost_after_days=lost_after_days,
+                profile=profile,
             )
             profiles.append(_profile_columns(customer_id, profile, features, moment))
             outcomes.append(

@@ -17,11 +17,7 @@ only 60 % of one store's topics had a counterpart with half their keywords in th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr
@@ -42,13 +38,18 @@ from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 from models.embedder import Embedder
-from tests.conftest import REPO_ROOT
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer
+from tests.workers.support import (
+    SECRET,
+    Processes,
+    fresh_databases,
+    until,
+    worker_environment,
+)
 
 pytestmark = pytest.mark.postgres
 
-SECRET = "mode-equality-secret"
 CUSTOMERS = 30
 _HEADERS = BytesHeaderParser()
 
@@ -67,12 +68,7 @@ class Built:
 @pytest.fixture
 def pg_urls(postgres_server: PostgresServer, postgres_template: str) -> Iterator[list[str]]:
     """Two fresh migrated PostgreSQL databases: the embedded store and the workers' store."""
-    names = [f"modes_{os.getpid()}_{time.monotonic_ns()}_{n}" for n in range(2)]
-    for name in names:
-        postgres_server.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
-    yield [postgres_server.url(name) for name in names]
-    for name in names:
-        postgres_server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    yield from fresh_databases(postgres_server, postgres_template, 2, "modes")
 
 
 def _seed(server: DovecotServer, corpus: DemoCorpus) -> list[tuple[str, str]]:
@@ -158,42 +154,14 @@ def _embedded(url: str, embedder: Embedder) -> int:
 def _workers(url: str, redis_url: str, total: int, logs: Path) -> None:
     """Two sync+enrich workers until all ``total`` messages are enriched, then one rebuild
     worker (topics are clustered once over all of them, as in the embedded run)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
-    env.update(
-        LEADLENS_DATABASE_URL=url,
-        LEADLENS_BROKER_URL=redis_url,
-        LEADLENS_SECRET_KEY=SECRET,
-        LEADLENS_LOG_LEVEL="WARNING",
-        LEADLENS_SYNC_TASK_BATCHES="2",
-        LEADLENS_PARSE_WORKERS="0",
-        LEADLENS_EMBEDDING_DEVICE="cpu",
-        LEADLENS_SYNC_POLL_SECONDS="3600",
-    )
+    children = Processes(worker_environment(url, redis_url, sync_task_batches="2"), logs)
     engine = create_db_engine(url)
     sessions = session_factory(engine)
-    children: list[subprocess.Popen[bytes]] = []
+    enriched = Message.enriched_at.is_not(None)
 
-    def start(name: str, queues: str) -> None:
-        with (logs / f"{name}.log").open("wb") as log:
-            children.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "app", "worker", "--pool", "solo", "--queues", queues],
-                    cwd=REPO_ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-
-    def tail() -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in logs.glob("*.log"))
-
-    def wait(done: Callable[[], bool], what: str, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not done():
-            assert time.monotonic() < deadline, f"timed out waiting for {what}\n{tail()}"
-            assert all(c.poll() is None for c in children), f"a worker died\n{tail()}"
-            time.sleep(0.2)
+    def enrichment_done() -> bool:
+        assert all(c.poll() is None for c in children.started), f"a worker died\n{children.tail()}"
+        return _count(sessions, enriched) == total
 
     def profiled() -> bool:
         with sessions() as session:
@@ -201,20 +169,18 @@ def _workers(url: str, redis_url: str, total: int, logs: Path) -> None:
             customers = session.scalar(select(func.count()).select_from(Customer))
             return bool(customers) and not dirty
 
+    worker = ("worker", "--pool", "solo", "--queues")
     try:
-        start("worker1", "sync,enrich")
-        start("worker2", "sync,enrich")
+        children.start("worker1", *worker, "sync,enrich")
+        children.start("worker2", *worker, "sync,enrich")
         celery = make_celery(Settings(broker_url=redis_url, secret_key=SecretStr(SECRET)))
         dispatcher_of(celery).queue(SYNC_ALL)
         celery.close()
-        enriched = Message.enriched_at.is_not(None)
-        wait(lambda: _count(sessions, enriched) == total, "the enrichment", 150)
-        start("rebuild", "rebuild")
-        wait(profiled, "the profiles", 120)
+        until(enrichment_done, "the enrichment", 150, children.tail)
+        children.start("rebuild", *worker, "rebuild")
+        until(profiled, "the profiles", 120, children.tail)
     finally:
-        for child in children:
-            child.kill()
-            child.wait()
+        children.stop()
     assert _count(sessions) == total
     engine.dispose()
 

@@ -3,14 +3,9 @@ PostgreSQL sync three mailboxes; SIGKILLed workers lose nothing and double nothi
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -20,67 +15,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox, Message, MessageEmbedding
-from tests.conftest import REPO_ROOT
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer, free_port
 from tests.sync.conftest import corpus, server_hashes, stored_hashes
+from tests.workers.support import (
+    Processes,
+    fresh_databases,
+    until,
+    worker_environment,
+)
 
 pytestmark = pytest.mark.postgres
-
-SECRET = "scale-out-secret"
 
 
 @pytest.fixture
 def pg_url(postgres_server: PostgresServer, postgres_template: str) -> Iterator[str]:
     """A fresh migrated PostgreSQL database (the store every process shares)."""
-    name = f"scale_{os.getpid()}_{time.monotonic_ns()}"
-    postgres_server.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
-    yield postgres_server.url(name)
-    postgres_server.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
-
-class Processes:
-    """`python -m app` children, killed by PID at the end of the test."""
-
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env = env
-        self.logs = logs
-        self.started: list[subprocess.Popen[bytes]] = []
-
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        """Start ``leadlens ARGS``, its output in ``logs/NAME.log``."""
-        with (self.logs / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "app", *args],
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.started.append(process)
-        return process
-
-    def tail(self) -> str:
-        """The end of every child's output, for failure messages."""
-        return "\n".join(
-            f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
-            for path in sorted(self.logs.glob("*.log"))
-        )
-
-    def stop(self) -> None:
-        """SIGKILL every child still running."""
-        for process in self.started:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-
-
-def _until(check: Callable[[], Any], what: str, seconds: float, tail: Callable[[], str]) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (value := check()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{tail()}"
-        time.sleep(0.05)
-    return value
+    for urls in fresh_databases(postgres_server, postgres_template, 1, "scale"):
+        yield urls[0]
 
 
 def _counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:
@@ -104,20 +56,14 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
     with sessions.begin() as session:
         admin = {"Authorization": f"Bearer {create_api_key(session, 'admin', 'scale')[1]}"}
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
-    env.update(
-        LEADLENS_DATABASE_URL=pg_url,
-        LEADLENS_BROKER_URL=redis_url,
-        LEADLENS_SECRET_KEY=SECRET,
-        LEADLENS_LOG_LEVEL="WARNING",
-        LEADLENS_SYNC_BATCH_SIZE="5",
-        LEADLENS_SYNC_TASK_BATCHES="1",
-        LEADLENS_ENRICH_BATCH_SIZE="12",
-        LEADLENS_BROKER_VISIBILITY_TIMEOUT="15",
-        LEADLENS_LOCK_SECONDS="3",
-        LEADLENS_PARSE_WORKERS="0",
-        LEADLENS_EMBEDDING_DEVICE="cpu",
-        LEADLENS_SYNC_POLL_SECONDS="3600",
+    env = worker_environment(
+        pg_url,
+        redis_url,
+        sync_batch_size="5",
+        sync_task_batches="1",
+        enrich_batch_size="12",
+        broker_visibility_timeout="15",
+        lock_seconds="3",
     )
     children = Processes(env, tmp_path)
     try:
@@ -131,7 +77,7 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             except httpx.TransportError:
                 return False
 
-        _until(healthy, "the API", 60, children.tail)
+        until(healthy, "the API", 60, children.tail)
         mailbox_ids = []
         for account in accounts:
             body = {
@@ -147,19 +93,19 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             mailbox_ids.append(response.json()["id"])
 
         # kill a worker in the middle of the sync; a new one joins
-        _until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, children.tail)
+        until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, children.tail)
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait()
         assert _counts(sessions)[0] < total, "the sync ended before the kill"
         workers.append(children.start("worker3", "worker", "--pool", "solo"))
 
         # kill another in the middle of the enrichment: the last one finishes alone
-        _until(lambda: 0 < _counts(sessions)[1] < total, "enrichment under way", 180, children.tail)
+        until(lambda: 0 < _counts(sessions)[1] < total, "enrichment under way", 180, children.tail)
         workers[1].send_signal(signal.SIGKILL)
         workers[1].wait()
         assert _counts(sessions)[1] < total, "the enrichment ended before the kill"
 
-        _until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, children.tail)
+        until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, children.tail)
         assert workers[2].poll() is None
     finally:
         children.stop()

@@ -43,19 +43,7 @@ def _journey(row: JourneyRow) -> Journey:
 
 
 def _rows(rows: Sequence[StageRow]) -> list[StageRowOut]:
-    return [
-        StageRowOut(
-            stage=r.stage,
-            reached=r.reached,
-            converted=r.converted,
-            conversion_rate=r.conversion_rate,
-            median_days=r.median_days,
-            p75_days=r.p75_days,
-            lost=r.lost,
-            loss_rate=r.loss_rate,
-        )
-        for r in rows
-    ]
+    return [StageRowOut.model_validate(r, from_attributes=True) for r in rows]
 
 
 def _group_keys(

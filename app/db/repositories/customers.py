@@ -50,11 +50,16 @@ class CustomerRepository:
         """Insert customers (dicts of columns) whose key is not stored yet."""
         self._insert_ignoring_conflicts(Customer, rows, "key")
 
-    def update_customers(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Update customers by id (each dict holds ``id`` and the columns to change), in id
-        order so that concurrent batches lock rows in the same order."""
+    def _update_by_id(
+        self, table: type[Customer] | type[Contact], rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """UPDATE rows by id, in id order, so concurrent batches lock rows in the same order."""
         if rows:
-            self.session.execute(update(Customer), sorted(rows, key=lambda row: str(row["id"])))
+            self.session.execute(update(table), sorted(rows, key=lambda row: str(row["id"])))
+
+    def update_customers(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update customers by id (each dict holds ``id`` and the columns to change)."""
+        self._update_by_id(Customer, rows)
 
     def contact_rows(self, emails: Collection[str]) -> dict[str, Row[Any]]:
         """Map addresses to (id, email, customer_id, name, title, phone, company, last_seen_at)."""
@@ -78,7 +83,5 @@ class CustomerRepository:
         self._insert_ignoring_conflicts(Contact, rows, "email")
 
     def update_contacts(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Update contacts by id (each dict holds ``id`` and the columns to change), in id
-        order so that concurrent batches lock rows in the same order."""
-        if rows:
-            self.session.execute(update(Contact), sorted(rows, key=lambda row: str(row["id"])))
+        """Update contacts by id (each dict holds ``id`` and the columns to change)."""
+        self._update_by_id(Contact, rows)

@@ -56,22 +56,27 @@ class EnrichmentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def pending(self, limit: int) -> Sequence[Row[str, str, str, str, str | None, str]]:
-        """Up to ``limit`` messages not enriched yet, oldest stored first."""
-        query = (
-            select(
-                Message.id,
-                Message.subject,
-                Message.new_text,
-                Message.signature_text,
-                Message.from_email,
-                Message.direction,
-            )
-            .where(Message.enriched_at.is_(None))
-            .order_by(Message.id)
-            .limit(limit)
-        )
-        return self.session.execute(query).all()
+    def pending(
+        self, limit: int, ids: Sequence[str] | None = None
+    ) -> Sequence[Row[str, str, str, str, str | None, str]]:
+        """Up to ``limit`` messages not enriched yet (only among ``ids`` when given), oldest
+        stored first."""
+        query = select(
+            Message.id,
+            Message.subject,
+            Message.new_text,
+            Message.signature_text,
+            Message.from_email,
+            Message.direction,
+        ).where(Message.enriched_at.is_(None))
+        if ids is not None:
+            query = query.where(Message.id.in_(list(ids)))
+        return self.session.execute(query.order_by(Message.id).limit(limit)).all()
+
+    def pending_ids(self, limit: int) -> list[str]:
+        """Ids of up to ``limit`` messages not enriched yet, oldest stored first."""
+        query = select(Message.id).where(Message.enriched_at.is_(None)).order_by(Message.id)
+        return list(self.session.scalars(query.limit(limit)))
 
     def pending_count(self) -> int:
         """How many stored messages wait for enrichment."""

@@ -197,14 +197,3 @@ class ProfileRepository:
         """Store lookalike scores (each dict: ``id`` and the ``lookalike_*`` columns)."""
         if scores:
             self.session.execute(update(Customer), list(scores))
-
-    def clear_scores(self) -> None:
-        """Forget every stored score (there is no model any more)."""
-        self.session.execute(
-            update(Customer).values(
-                lookalike_score=None,
-                lookalike_percentile=None,
-                lookalike_version=None,
-                lookalike_explanation=None,
-            )
-        )
