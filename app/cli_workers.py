@@ -14,6 +14,7 @@ from app.cli_support import fail, load_settings
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine
 from app.errors import LeadlensError
+from app.metrics_redis import broker_metrics
 from app.settings import Settings
 from app.workers.celery_app import QUEUES, BrokerEnrichment, BrokerSync, dispatcher_of, make_celery
 
@@ -84,7 +85,9 @@ def serve_with_broker(
     settings: Settings, sessions: sessionmaker[Session], host: str | None, port: int | None
 ) -> None:
     """Serve the API as a stateless replica: sync requests, enrichment and rebuilds are
-    queued for the workers; nothing runs in the background of this process."""
+    queued for the workers; nothing runs in the background of this process. ``GET
+    /metrics`` shows the task durations and mail counters of every worker (the cluster's
+    totals in the broker's Redis)."""
     import uvicorn
 
     from app.api.main import create_app
@@ -94,7 +97,7 @@ def serve_with_broker(
         application = create_app(
             settings,
             sync=BrokerSync(dispatcher),
-            enrichment=BrokerEnrichment(settings, sessions, dispatcher),
+            enrichment=BrokerEnrichment(settings, sessions, dispatcher, broker_metrics(settings)),
         )
     except LeadlensError as exc:
         raise fail(str(exc)) from None

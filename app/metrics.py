@@ -1,13 +1,18 @@
-"""Prometheus metrics of one process: task durations, ingestion counters, store gauges.
+"""Prometheus metrics: task durations, ingestion counters, store gauges.
 
 Each process makes one :class:`Metrics` and passes it to the code it runs (the sync and
-enrichment runners, the API); its own ``CollectorRegistry`` keeps several apps in one
-process (the tests) apart. ``leadlens serve`` exposes it at ``GET /metrics``, together with
-gauges read from the store at scrape time. A worker process without the API (Celery) makes
-its own ``Metrics``, passes it to the same task functions, and exposes ``metrics.registry``
-itself (``prometheus_client.start_http_server(port, registry=metrics.registry)``) or pushes
-it (``prometheus_client.push_to_gateway(gateway, job, metrics.registry)``); the store gauges
-belong to the API process only, since every process would report the same values.
+enrichment runners, the Celery task functions, the API); its own ``CollectorRegistry``
+keeps several apps in one process (the tests) apart. ``GET /metrics`` shows it, together
+with gauges read from the store at scrape time, the same series in both modes:
+
+- embedded (`leadlens serve` without a broker): the work runs in the API process, whose
+  registry holds the task durations and mail counters it recorded itself;
+- scale-out (``LEADLENS_BROKER_URL`` set): every process, worker or API, makes its
+  ``Metrics`` with a :class:`~app.metrics_redis.SharedMetrics` on the broker's Redis, which
+  adds each observation to cluster-wide totals there and records nothing locally; its
+  registry reads those totals at each scrape, so any API replica shows the work of every
+  worker (a Redis outage loses observations and leaves the totals out of a scrape, never
+  fails a task or the scrape). The store gauges are read by the API only.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
@@ -28,6 +33,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.tables import Customer, Mailbox
 from app.db.types import utcnow
+
+if TYPE_CHECKING:
+    from app.metrics_redis import SharedMetrics
 
 Task = Literal[
     "sync_batch",
@@ -41,8 +49,11 @@ TASKS: tuple[Task, ...] = get_args(Task)
 MAILBOX_STATES = ("idle", "syncing", "error", "disabled")
 OUTCOMES = ("won", "lost", "open")
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+DURATIONS = "leadlens_task_duration_seconds"
+INGESTED = "leadlens_messages_ingested"
+QUARANTINED = "leadlens_messages_quarantined"
 # From a small batch (tens of milliseconds) to a topic rebuild over a large store (minutes).
-_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, math.inf)
+BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, math.inf)
 
 
 class _StoreCollector(Collector):
@@ -111,48 +122,58 @@ class Metrics:
 
     Task durations (``leadlens_task_duration_seconds{task}``, one series per :data:`TASKS`
     from the start: ``sync_batch`` stores and commits one batch fetched over IMAP, waiting
-    for its parse; ``sync_mailbox`` is one complete pass over every folder of a mailbox;
-    ``enrich_batch`` and ``profile_batch`` one committed batch; ``topics_rebuild`` and
-    ``lookalike_training`` one run, scoring included) and the counters of mail this process
-    ingested (``leadlens_messages_ingested_total``, ``leadlens_messages_quarantined_total``)
-    are recorded by whoever is given this object; :meth:`watch_store` adds the store gauges.
-    Safe to use from several threads.
+    for its parse; ``sync_mailbox`` is one complete pass over every folder of a mailbox
+    (with a broker: from the listing of its folders until the task that brings the last of
+    them up to date); ``enrich_batch`` and ``profile_batch`` one committed batch;
+    ``topics_rebuild`` and ``lookalike_training`` one run, scoring included) and the
+    counters of mail ingested (``leadlens_messages_ingested_total``,
+    ``leadlens_messages_quarantined_total``) are recorded by whoever is given this object;
+    :meth:`watch_store` adds the store gauges. Safe to use from several threads.
+
+    With ``shared`` (scale-out), observations are added to the cluster's totals in Redis
+    instead, and the registry shows those totals, with the same names, labels and buckets.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedMetrics | None = None) -> None:
         self.registry = CollectorRegistry()
-        self.task_seconds = Histogram(
-            "leadlens_task_duration_seconds",
+        self.shared = shared
+        self._durations = Histogram(
+            DURATIONS,
             "Seconds a completed task took, by task.",
             ["task"],
-            buckets=_BUCKETS,
-            registry=self.registry,
+            buckets=BUCKETS,
+            registry=None,
         )
         for task in TASKS:
-            self.task_seconds.labels(task)
-        self.ingested = Counter(
-            "leadlens_messages_ingested",
-            "Messages this process stored (duplicates left out).",
-            registry=self.registry,
+            self._durations.labels(task)
+        self._ingested = Counter(
+            INGESTED, "Messages this process stored (duplicates left out).", registry=None
         )
-        self.quarantined = Counter(
-            "leadlens_messages_quarantined",
-            "Inputs this process quarantined.",
-            registry=self.registry,
-        )
+        self._quarantined = Counter(QUARANTINED, "Inputs this process quarantined.", registry=None)
+        if shared is None:
+            for metric in (self._durations, self._ingested, self._quarantined):
+                self.registry.register(metric)
+        else:
+            self.registry.register(shared)
         ProcessCollector(registry=self.registry)
         self._lock = threading.Lock()
         self._store: _StoreCollector | None = None
 
     def observe(self, task: Task, seconds: float) -> None:
         """Record that one ``task`` took ``seconds``."""
-        self.task_seconds.labels(task).observe(seconds)
+        if self.shared is not None:
+            self.shared.observe(task, seconds)
+        else:
+            self._durations.labels(task).observe(seconds)
 
     def batch_stored(self, imported: int, quarantined: int, seconds: float) -> None:
         """Record one committed sync batch: what it stored and how long storing it took."""
-        self.ingested.inc(imported)
-        self.quarantined.inc(quarantined)
-        self.observe("sync_batch", seconds)
+        if self.shared is not None:
+            self.shared.batch_stored(imported, quarantined, seconds)
+        else:
+            self._ingested.inc(imported)
+            self._quarantined.inc(quarantined)
+            self._durations.labels("sync_batch").observe(seconds)
 
     def watch_store(self, sessions: sessionmaker[Session]) -> None:
         """Report the store behind ``sessions`` at each scrape (replacing one watched before)."""

@@ -11,6 +11,10 @@ only when an embedder is loaded.
 
 Every :meth:`Embedder.embed` call embeds each distinct text once, in batches of texts of
 similar length (less padding), and returns float32 rows of unit L2 norm in input order.
+With the torch backend a text's row does not depend on the other texts of the call: each
+text is padded to a length that its own length decides (:data:`PAD_MULTIPLE`), so on one
+device the same text gives the same bits in any batch (measured on the CPU; the int8 ONNX
+backend quantises activations per batch and has no such guarantee).
 Texts that are empty or only whitespace are all embedded as ``""``: one consistent, valid
 unit vector (the model's embedding of an empty sequence), never a zero row.
 ``Embedder.version`` names the model, its weights and the backend, so stored vectors can
@@ -36,6 +40,7 @@ __all__ = [
     "DEFAULT_MODEL_NAME",
     "MAX_SEQ_LENGTH",
     "MESSAGE_CHAR_BUDGET",
+    "PAD_MULTIPLE",
     "Backend",
     "Embedder",
     "load_embedder",
@@ -49,6 +54,11 @@ DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 
 MESSAGE_CHAR_BUDGET = 1500
 """Characters kept by :func:`message_text`: about the 256 word pieces the model reads."""
+
+PAD_MULTIPLE = 16
+"""The torch backend pads each text to a multiple of this many word pieces, never to the
+longest text of its batch: a text's vector then does not depend on the batch it is in
+(padding changes the float sums by ~1e-7, which moves UMAP and so the topics)."""
 
 _WEIGHT_SUFFIXES = (".safetensors", ".bin")
 _REPLY_PREFIXES = re.compile(
@@ -190,10 +200,27 @@ class _TorchEncoder:
         self._model.max_seq_length = MAX_SEQ_LENGTH
 
     def __call__(self, batch: list[str]) -> NDArray[np.float32]:
-        vectors = self._model.encode(
-            batch, batch_size=len(batch), convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        """One forward pass per padded length: each text padded to a multiple of
+        :data:`PAD_MULTIPLE` word pieces, which its own length alone decides."""
+        lengths = self._model.preprocess(batch)["attention_mask"].sum(dim=1).tolist()
+        groups: dict[int, list[int]] = {}
+        for row, length in enumerate(lengths):
+            groups.setdefault(-(-int(length) // PAD_MULTIPLE), []).append(row)
+        rows = [row for group in groups.values() for row in group]
+        padding = {"text": {"pad_to_multiple_of": PAD_MULTIPLE}}
+        parts = [
+            self._model.encode(
+                [batch[row] for row in group],
+                batch_size=len(group),
+                convert_to_numpy=True,
+                show_progress_bar=False,
+                processing_kwargs=padding,
+            )
+            for group in groups.values()
+        ]
+        vectors = np.empty((len(batch), parts[0].shape[1]), dtype=np.float32)
+        vectors[rows] = np.vstack(parts)
+        return vectors
 
 
 def _bundled_model_dir() -> Path:

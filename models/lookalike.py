@@ -58,15 +58,6 @@ class CustomerFeatures:
 
 
 @dataclass(frozen=True, slots=True)
-class NearestWon:
-    """A won customer of the training set and its similarity in [0, 1] to the scored one."""
-
-    customer_id: str
-    name: str
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
 class SharedTag:
     """A tag the scored customer carries that pushes its score up, and the share of won
     customers that carry it too."""
@@ -78,12 +69,12 @@ class SharedTag:
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """A lookalike score with its explanation (see :meth:`LookalikeModel.score`)."""
+    """A lookalike score with its explanation (see :meth:`LookalikeModel.score`); the won
+    customers nearest to the scored one are found in the store, not by the model."""
 
     score: float  # in [0, 1]
     percentile: float  # in [0, 100], among the open leads the model was trained with
     label: Literal["strong", "moderate", "weak"]
-    nearest_won: tuple[NearestWon, ...]
     shared_tags: tuple[SharedTag, ...]
 
 
@@ -163,18 +154,12 @@ class LookalikeModel:
         )
         self._coef: fit.Floats = arrays["coef"]
         self._intercept = float(arrays["intercept"][0])
-        self._won_ids: list[str] = list(header["won_ids"])
-        self._won_names: list[str] = list(header["won_names"])
-        self._won_index = {cid: i for i, cid in enumerate(self._won_ids)}
-        self._won_unit: fit.Floats = arrays["won_unit"]
         self._won_share: fit.Floats = arrays["won_share"]
         self._reference: fit.Floats = arrays["reference"]
         self._encoder.check()
-        width, n_tags, n_won = self._encoder.width, len(self._encoder.tag_ids), len(self._won_ids)
+        width, n_tags = self._encoder.width, len(self._encoder.tag_ids)
         if (
             self._coef.shape != (width,)
-            or self._won_unit.shape != (n_won, width)
-            or len(self._won_names) != n_won
             or self._won_share.shape != (n_tags,)
             or self._reference.ndim != 1
             or self._reference.size == 0
@@ -188,14 +173,11 @@ class LookalikeModel:
         emb, present, _ = fit.stack_embeddings(embeddings, encoder.emb_dim)
         return encoder.encode([f.tags for f in features], emb, present)
 
-    def score(self, features: CustomerFeatures, *, neighbours: int = 5) -> Score:
+    def score(self, features: CustomerFeatures) -> Score:
         """The score of one customer (in the store or not), with its explanation.
 
         ``score`` is the model's probability of winning; ``label`` is ``strong`` from 0.6,
-        ``moderate`` from 0.3, else ``weak``. ``nearest_won`` are the (at most
-        ``neighbours``) won training customers, the customer itself excepted, whose
-        standardised feature rows have the highest cosine similarity to its row, negative
-        cosines clipped to 0, rounded to 4 places, best first. ``shared_tags`` are the (at most
+        ``moderate`` from 0.3, else ``weak``. ``shared_tags`` are the (at most
         8) tags it carries whose coefficient raises its log-odds and that some won
         customer carries too, by that contribution (``weight``), largest first."""
         row = self._rows([features])[0]
@@ -209,28 +191,7 @@ class LookalikeModel:
             score=probability,
             percentile=self.percentile(probability),
             label=label,
-            nearest_won=self._nearest_won(row, features.customer_id, neighbours),
             shared_tags=self._shared_tags(features),
-        )
-
-    def _nearest_won(self, row: fit.Floats, customer_id: str, count: int) -> tuple[NearestWon, ...]:
-        norm = float(np.linalg.norm(row))
-        sims = self._won_unit @ (row / norm) if norm > 0 else np.zeros(len(self._won_ids))
-        own = self._won_index.get(customer_id)
-        if own is not None:
-            sims[own] = -np.inf
-        count = max(0, min(count, len(self._won_ids) - (own is not None)))
-        if count == 0:
-            return ()
-        top = np.argpartition(-sims, count - 1)[:count]
-        top = top[np.lexsort((top, -sims[top]))]
-        return tuple(
-            NearestWon(
-                customer_id=self._won_ids[i],
-                name=self._won_names[i],
-                similarity=min(1.0, max(0.0, round(float(sims[i]), 4))),
-            )
-            for i in top
         )
 
     def _shared_tags(self, features: CustomerFeatures) -> tuple[SharedTag, ...]:
@@ -316,10 +277,7 @@ def train(
     scores = fit.probabilities(fit.logits(rows, coef, intercept))
     is_open = codes == fit.OPEN
     reference = np.sort(scores[is_open] if is_open.any() else scores)
-    won = sorted((int(i) for i in np.flatnonzero(codes == fit.WON)), key=lambda i: ids[i])
-    won_rows = rows[won]
-    norms = np.linalg.norm(won_rows, axis=1, keepdims=True)
-    won_unit = won_rows / np.where(norms > 0, norms, 1.0)
+    won = [int(i) for i in np.flatnonzero(codes == fit.WON)]
     carried = np.array(
         [[features[i].tags.get(tag, 0.0) > 0 for tag in encoder.tag_ids] for i in won],
         dtype=np.float64,
@@ -334,8 +292,6 @@ def train(
         "cv_auc": validation.auc,
         "tag_ids": list(encoder.tag_ids),
         "emb_dim": encoder.emb_dim,
-        "won_ids": [ids[i] for i in won],
-        "won_names": [features[i].name for i in won],
     }
     arrays = {
         "emb_mean": encoder.emb_mean,
@@ -344,7 +300,6 @@ def train(
         "scale": encoder.scale,
         "coef": coef,
         "intercept": np.array([intercept], dtype=np.float64),
-        "won_unit": won_unit,
         "won_share": carried.mean(axis=0),
         "reference": reference,
     }

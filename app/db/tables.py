@@ -128,7 +128,7 @@ class Customer(Base):
     outcome_set: Mapped[str | None] = mapped_column(String(8))
     outcome_set_at: Mapped[datetime | None]
     # What the lookalike model reads (mean embedding, tag scores) and what it said.
-    feature_embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    feature_embedding: Mapped[bytes | None] = mapped_column(Embedding)
     feature_tags: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     lookalike_score: Mapped[float | None] = mapped_column(Float, index=True)
     lookalike_percentile: Mapped[float | None] = mapped_column(Float)
@@ -279,7 +279,7 @@ class Topic(Base):
     user_name: Mapped[str | None] = mapped_column(String(200))
     keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)
-    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    centroid: Mapped[bytes] = mapped_column(Embedding)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,11 +1,12 @@
-"""Message embeddings as a pgvector ``vector`` column where the server has it, else float32 bytes.
+"""Embeddings as pgvector ``vector`` columns where the server has it, else float32 bytes.
 
 Migration 0004 converts ``message_embeddings.vector`` to pgvector's ``vector`` type when
-``CREATE EXTENSION vector`` succeeds; SQLite and PostgreSQL without the extension keep the
-``bytea``/BLOB of float32 values. Which one a database has is read once per engine from the
-column's type (``watch_engine``, ``detect_pgvector``) and remembered per dialect, since an
-engine owns its dialect object. The ``Embedding`` column type turns float32 bytes into
-pgvector's text form and back, so callers see float32 bytes either way.
+``CREATE EXTENSION vector`` succeeds, and migration 0006 then converts the customers'
+``feature_embedding`` and the topics' ``centroid`` too; SQLite and PostgreSQL without the
+extension keep the ``bytea``/BLOB of float32 values. Which one a database has is read once
+per engine from the column's type (``watch_engine``, ``detect_pgvector``) and remembered per
+dialect, since an engine owns its dialect object. The ``Embedding`` column type turns
+float32 bytes into pgvector's text form and back, so callers see float32 bytes either way.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from sqlalchemy import Connection, Dialect, Engine, LargeBinary, event, text
 from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
-# The partial HNSW index of migration 0004: cosine distance over the default model's width.
+# The partial HNSW indexes (cosine distance over the default model's width): messages'
+# embeddings (migration 0004) and won customers' feature embeddings (migration 0006).
 HNSW_INDEX = "ix_message_embeddings_vector_hnsw"
+WON_HNSW_INDEX = "ix_customers_won_feature_embedding_hnsw"
 INDEXED_DIMENSIONS = 384
 
 _COLUMN_TYPE = (
@@ -51,8 +54,9 @@ ischema_names["vector"] = Vector
 
 
 def to_pgvector_text(vector: NDArray[np.float32]) -> str:
-    """pgvector's text form of a float32 vector; every value is written exactly."""
-    return "[" + ",".join(map(repr, vector.astype(np.float32).tolist())) + "]"
+    """pgvector's text form of a float32 vector; every value is written exactly (nine
+    significant digits identify a float32)."""
+    return "[" + ",".join(map("{:.9g}".format, vector.astype(np.float32).tolist())) + "]"
 
 
 def from_pgvector_text(value: str) -> NDArray[np.float32]:
@@ -179,9 +183,9 @@ def cosine_top(
 
 
 def include_name(name: str | None, type_: str, _parent_names: Mapping[str, str | None]) -> bool:
-    """Alembic ``include_name`` hook: leave the HNSW index out of model/database comparisons.
+    """Alembic ``include_name`` hook: leave the HNSW indexes out of model/database comparisons.
 
-    The index exists only where pgvector does, so the models cannot declare it; without this
-    hook autogenerate would propose dropping it.
+    They exist only where pgvector does, so the models cannot declare them; without this
+    hook autogenerate would propose dropping them.
     """
-    return not (type_ == "index" and name == HNSW_INDEX)
+    return not (type_ == "index" and name in (HNSW_INDEX, WON_HNSW_INDEX))

@@ -3,7 +3,7 @@ topic — pure of the store, so the API's stateless tagging uses the same code."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from models.embedder import Embedder, message_text
 from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_intent
 from models.language import detect_language
-from models.topics import Assignment, Topic, assign_topics
+from models.topics import Assignment
 from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, prototypes_for
 
 
@@ -39,17 +39,22 @@ class Enrichment:
     topic: Assignment | None
 
 
+TopicAssigner = Callable[[NDArray[np.float32]], Sequence[Assignment | None]]
+"""Puts embeddings (one row per message) into topics: one assignment per row (None: there
+are no topics yet)."""
+
+
 def enrich(
-    embedder: Embedder, topics: Sequence[Topic], messages: Sequence[MessageInput]
+    embedder: Embedder, assign: TopicAssigner, messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
-    """Enrich ``messages`` (one embedding call for the batch); topic None without topics.
+    """Enrich ``messages`` (one embedding call for the batch; ``assign`` gives the topics).
 
     Traits are the rules' hits plus, for inbound messages, the prototype hits of the trait
     families the rules found no value of (:mod:`models.traits.prototypes`, prototypes
     embedded once per ``embedder.version``), ordered by name, then score.
     """
     vectors = embedder.embed([message_text(m.subject, m.new_text) for m in messages])
-    assignments = assign_topics(vectors, topics) if topics else (None,) * len(messages)
+    assignments = assign(vectors)
     prototypes = prototypes_for(embedder)
     results = []
     for message, vector, topic in zip(messages, vectors, assignments, strict=True):

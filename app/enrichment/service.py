@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,9 +22,10 @@ from app.db.repositories.profiles import ProfileRepository
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
+from app.enrichment.topic_assignment import assign_stored_topics
 from app.metrics import Metrics, observe_since
 from models.embedder import Embedder
-from models.topics import Topic, fit_topics
+from models.topics import Assignment, Topic, fit_topics
 
 log = logging.getLogger("leadlens.enrich")
 
@@ -61,10 +63,9 @@ def enrich_pending(
         with sessions() as session:
             repository = EnrichmentRepository(session)
             rows = repository.pending(batch_size)
-            topics = model_topics(repository.topics())
         if not rows:
             return done
-        _enrich_rows(sessions, embedder, rows, topics)
+        _enrich_rows(sessions, embedder, rows)
         observe_since(metrics, "enrich_batch", started)
         done += len(rows)
         if on_progress is not None:
@@ -83,9 +84,8 @@ def enrich_messages(sessions: sessionmaker[Session], embedder: Embedder, ids: Se
     with sessions() as session:
         repository = EnrichmentRepository(session)
         rows = repository.pending(len(ids), ids)
-        topics = model_topics(repository.topics())
     if rows:
-        _enrich_rows(sessions, embedder, rows, topics)
+        _enrich_rows(sessions, embedder, rows)
     return len(rows)
 
 
@@ -93,12 +93,16 @@ def _enrich_rows(
     sessions: sessionmaker[Session],
     embedder: Embedder,
     rows: Sequence[Row[str, str, str, str, str | None, str]],
-    topics: list[Topic],
 ) -> None:
     """Enrich ``rows`` and commit their results, marked enriched, in one transaction."""
+
+    def assign(vectors: NDArray[np.float32]) -> Sequence[Assignment | None]:
+        with sessions() as session:
+            return assign_stored_topics(session, vectors)
+
     results = enrich(
         embedder,
-        topics,
+        assign,
         [
             MessageInput(r.subject, r.new_text, r.signature_text, r.from_email, r.direction)
             for r in rows
@@ -156,6 +160,9 @@ def rebuild_topics(
 ) -> str:
     """Re-cluster every embedded message; ids and user names of matched topics survive.
 
+    The messages are fitted in content order (:meth:`EnrichmentRepository.embeddings`), so
+    two stores of the same mail, embedded on the same device and backend and fitted with
+    the same ``seed`` and topics before, get the same topics, messages in the same topics.
     Returns the new ``topics_version`` (always a new value, even when nothing changed);
     the rebuild is timed as ``topics_rebuild`` in ``metrics``.
     """

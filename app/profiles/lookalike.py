@@ -7,7 +7,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
+from app.db.repositories.won_neighbours import WonNeighbour, WonNeighbourRepository
 from app.db.tables import LookalikeModelRow
 from app.errors import ConflictError
 from app.metrics import Metrics, observe_since
@@ -32,6 +33,7 @@ from models.lookalike import (
 log = logging.getLogger("leadlens.lookalike")
 
 _SCORE_BATCH = 1000
+NEAREST_WON = 5  # won customers shown as the nearest to a scored one
 
 
 class NotEnoughOutcomesError(ConflictError):
@@ -91,17 +93,32 @@ def features_of(row: Any) -> CustomerFeatures:
     return CustomerFeatures(row.id, row.name or row.key, embedding, dict(row.feature_tags))
 
 
+def nearest_won(
+    session: Session, features: Sequence[CustomerFeatures]
+) -> dict[str, list[WonNeighbour]]:
+    """The (at most :data:`NEAREST_WON`) won customers in the store whose pre-outcome mail
+    reads most like each of ``features`` (cosine of mean embeddings; by customer id, the
+    customer itself never included; none for features without an embedding)."""
+    queries = {f.customer_id: f.embedding for f in features if f.embedding is not None}
+    found = WonNeighbourRepository(session).nearest_won(queries, NEAREST_WON)
+    return {f.customer_id: found.get(f.customer_id, []) for f in features}
+
+
 def score_columns(
-    customer_id: str, model: LookalikeModel, features: CustomerFeatures, topics: Mapping[int, str]
+    model: LookalikeModel,
+    features: CustomerFeatures,
+    neighbours: Sequence[WonNeighbour],
+    topics: Mapping[int, str],
 ) -> dict[str, Any]:
-    """The ``lookalike_*`` columns of one customer scored by ``model``."""
+    """The ``lookalike_*`` columns of one customer scored by ``model``, its nearest won
+    customers ``neighbours`` in the explanation."""
     score = model.score(features)
     return {
-        "id": customer_id,
+        "id": features.customer_id,
         "lookalike_score": round(score.score, 4),
         "lookalike_percentile": round(score.percentile, 1),
         "lookalike_version": model.version,
-        "lookalike_explanation": explanation(score, topics),
+        "lookalike_explanation": explanation(score, neighbours, topics),
     }
 
 
@@ -159,8 +176,10 @@ def score_all(sessions: sessionmaker[Session], model: LookalikeModel) -> int:
         rows = repository.features()
         topics = repository.topic_names()
     for start in range(0, len(rows), _SCORE_BATCH):
-        batch = rows[start : start + _SCORE_BATCH]
-        scores = [score_columns(row.id, model, features_of(row), topics) for row in batch]
+        features = [features_of(row) for row in rows[start : start + _SCORE_BATCH]]
+        with sessions() as session:
+            neighbours = nearest_won(session, features)
+        scores = [score_columns(model, f, neighbours[f.customer_id], topics) for f in features]
         with sessions.begin() as session:
             ProfileRepository(session).save_scores(scores)
     return len(rows)

@@ -19,7 +19,7 @@ from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.types import utcnow
 from app.metrics import Metrics, observe_since
-from app.profiles.lookalike import ModelCache, score_columns
+from app.profiles.lookalike import ModelCache, nearest_won, score_columns
 from app.profiles.tags import tag_row
 from models.lookalike import CustomerFeatures, customer_features
 from models.profiles import Profile, build_profile
@@ -83,7 +83,7 @@ def refresh_profiles(
         profiles: list[dict[str, Any]] = []
         outcomes: list[dict[str, Any]] = []
         tags: list[dict[str, Any]] = []
-        scores: list[dict[str, Any]] = []
+        scored: list[CustomerFeatures] = []
         for customer_id in ids:
             messages: Sequence[Any] = facts.get(customer_id, [])
             profile = build_profile(messages, topics, now=moment, lost_after_days=lost_after_days)
@@ -106,8 +106,12 @@ def refresh_profiles(
                 }
             )
             tags.extend(tag_row(customer_id, tag) for tag in profile.tags)
-            if model is not None:
-                scores.append(score_columns(customer_id, model, features, topics))
+            scored.append(features)
+        scores: list[dict[str, Any]] = []
+        if model is not None:
+            with sessions() as session:
+                neighbours = nearest_won(session, scored)
+            scores = [score_columns(model, f, neighbours[f.customer_id], topics) for f in scored]
         with sessions.begin() as session:
             repository = ProfileRepository(session)
             repository.save_profiles(profiles, outcomes, tags)

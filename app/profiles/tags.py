@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.db.repositories.won_neighbours import WonNeighbour
 from models.lookalike import Score
 from models.profiles import ProfileTag
 
@@ -47,12 +48,14 @@ def tag_row(customer_id: str, tag: ProfileTag) -> dict[str, Any]:
     }
 
 
-def explanation(score: Score, topic_names: Mapping[int, str]) -> dict[str, Any]:
-    """The stored explanation of a score: nearest won customers and the shared tags."""
+def explanation(
+    score: Score, nearest_won: Sequence[WonNeighbour], topic_names: Mapping[int, str]
+) -> dict[str, Any]:
+    """The stored explanation of a score: the nearest won customers and the shared tags."""
     return {
         "nearest_won": [
             {"customer_id": n.customer_id, "name": n.name, "similarity": n.similarity}
-            for n in score.nearest_won
+            for n in nearest_won
         ],
         "shared_tags": [
             {

@@ -23,6 +23,7 @@ from redis import Redis
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.metrics import Metrics
 from app.settings import Settings
 from app.workers._locks import renewed_lock
 from app.workers.enrichment import EnrichmentRunner
@@ -96,13 +97,17 @@ class Dispatcher:
         """A task queued under ``key`` has started: the same work may be queued again."""
         self.redis().delete(f"leadlens:queued:{key}")
 
-    def claim(self, ids: list[str]) -> list[str]:
-        """Those of ``ids`` not queued for enrichment yet, now marked as queued."""
+    def claim(self, ids: list[str], owner: str) -> list[str]:
+        """Those of ``ids`` not queued for enrichment yet, now marked as queued by
+        ``owner`` (a task id), and those ``owner`` marked already: a task delivered again
+        after its worker died between marking and queueing queues them after all."""
         ttl = max(1, int(self.settings.broker_visibility_timeout))
         pipe = self.redis().pipeline()
         for message_id in ids:
-            pipe.set(f"leadlens:enrich:{message_id}", 1, nx=True, ex=ttl)
-        return [i for i, fresh in zip(ids, pipe.execute(), strict=True) if fresh]
+            pipe.set(f"leadlens:enrich:{message_id}", owner, nx=True, ex=ttl)
+            pipe.get(f"leadlens:enrich:{message_id}")
+        marked = pipe.execute()[1::2]
+        return [i for i, by in zip(ids, marked, strict=True) if by == owner.encode()]
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -171,11 +176,11 @@ def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]
             d.queue(ENRICH_PENDING, key="enrich-pending")
         return step.imported
 
-    def enrich_pending(_task: Any) -> int:
+    def enrich_pending(task: Any) -> int:
         d.started("enrich-pending")
         queued = 0
         for batch in enrich_batches(d.context()):
-            fresh = d.claim(batch)
+            fresh = d.claim(batch, str(task.request.id))
             if fresh:
                 d.queue(ENRICH_BATCH, fresh)
                 queued += len(fresh)
@@ -234,9 +239,15 @@ class BrokerEnrichment(EnrichmentRunner):
     stateless endpoints, and queues enrichment and rebuilds for the workers."""
 
     def __init__(
-        self, settings: Settings, sessions: sessionmaker[Session], dispatcher: Dispatcher
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        dispatcher: Dispatcher,
+        metrics: Metrics | None = None,
     ) -> None:
-        super().__init__(settings, sessions)
+        """``metrics``: what ``GET /metrics`` shows (default: a registry of this process;
+        pass :func:`~app.metrics_redis.broker_metrics` for the cluster's totals)."""
+        super().__init__(settings, sessions, metrics=metrics)
         self.dispatcher = dispatcher
 
     def wake(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,8 @@ from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox
 from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, rebuild_topics
 from app.ingestion.preparer import Preparer
+from app.metrics import Metrics, observe_since
+from app.metrics_redis import broker_metrics
 from app.pipeline import ScoringResult, profile_and_score
 from app.profiles.lookalike import outcomes_digest_now
 from app.secrets import SecretBox
@@ -36,21 +39,25 @@ log = logging.getLogger("leadlens.tasks")
 
 class WorkerContext:
     """What the task functions of one process share: settings, store, secrets, the parser
-    pool and the sentence model (loaded on first use)."""
+    pool, the sentence model (loaded on first use) and the metrics they record into."""
 
     def __init__(
         self,
         settings: Settings,
         sessions: sessionmaker[Session],
         embedder: Embedder | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """``embedder``: a sentence model loaded already (default: the configured one,
-        loaded on first use)."""
+        loaded on first use); ``metrics``: where the task functions record (default: the
+        cluster's totals in the broker's Redis when ``settings.broker_url`` is set, else
+        a registry of this process)."""
         self.settings = settings
         self.sessions = sessions
         self.secrets = SecretBox.from_settings(settings)
+        self.metrics = metrics or (broker_metrics(settings) if settings.broker_url else Metrics())
         self.preparer = Preparer(settings.resolved_parse_workers())
-        self.enrichment = EnrichmentRunner(settings, sessions, embedder)
+        self.enrichment = EnrichmentRunner(settings, sessions, embedder, metrics=self.metrics)
 
     @classmethod
     def open(cls, settings: Settings) -> WorkerContext:
@@ -61,8 +68,10 @@ class WorkerContext:
         return cls(settings, session_factory(engine))
 
     def close(self) -> None:
-        """Stop the parser processes."""
+        """Stop the parser processes; close the connections of shared metrics."""
         self.preparer.close()
+        if self.metrics.shared is not None:
+            self.metrics.shared.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +101,9 @@ def _syncable(context: WorkerContext, mailbox_id: str) -> Mailbox | None:
 
 def mailbox_folders(context: WorkerContext, mailbox_id: str) -> list[str]:
     """The folders of a mailbox to sync, read from the server (none when the mailbox is
-    gone, disabled or parked, or the server fails: then the error is shown on it)."""
+    gone, disabled or parked, or the server fails: then the error is shown on it). With
+    shared metrics, a pass over them starts: the `sync_folder_step` that brings the last of
+    them up to date times it as ``sync_mailbox``."""
     mailbox = _syncable(context, mailbox_id)
     if mailbox is None:
         return []
@@ -100,10 +111,13 @@ def mailbox_folders(context: WorkerContext, mailbox_id: str) -> list[str]:
     set_sync_state(context.sessions, mailbox_id, "syncing")
     try:
         with ImapSession.connect(config) as imap:
-            return list(imap.sync_folders(mailbox.folders))
+            folders = list(imap.sync_folders(mailbox.folders))
     except ImapError as exc:
         record_failure(context.sessions, mailbox_id, exc)
         return []
+    if context.metrics.shared is not None and folders:
+        context.metrics.shared.pass_started(mailbox_id, folders)
+    return folders
 
 
 def sync_folder_step(
@@ -127,6 +141,7 @@ def sync_folder_step(
                 settings.sync_batch_size,
                 context.preparer,
                 stop,
+                metrics=context.metrics,
                 max_batches=settings.sync_task_batches,
             )
     except ImapError as exc:
@@ -134,6 +149,10 @@ def sync_folder_step(
         return FolderStep(0, complete=True, error=error)
     if done.complete:
         set_sync_state(context.sessions, mailbox_id, "idle")
+        shared = context.metrics.shared
+        seconds = None if shared is None else shared.folder_synced(mailbox_id, folder)
+        if seconds is not None:
+            context.metrics.observe("sync_mailbox", seconds)
     log.info(
         "mailbox %s folder %r: %d new%s",
         mailbox_id,
@@ -153,8 +172,14 @@ def enrich_batches(context: WorkerContext, limit: int = 100_000) -> list[list[st
 
 
 def enrich_batch(context: WorkerContext, ids: list[str]) -> int:
-    """Enrich those of ``ids`` not enriched yet, in one commit; how many were."""
-    return enrich_messages(context.sessions, context.enrichment.embedder(), ids)
+    """Enrich those of ``ids`` not enriched yet, in one commit (timed as ``enrich_batch``
+    when there was one); how many were."""
+    embedder = context.enrichment.embedder()
+    started = time.perf_counter()
+    done = enrich_messages(context.sessions, embedder, ids)
+    if done:
+        observe_since(context.metrics, "enrich_batch", started)
+    return done
 
 
 def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
@@ -162,9 +187,13 @@ def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
     retrain the lookalike when outcomes changed (always with ``rebuild``)."""
     sessions, settings = context.sessions, context.settings
     if rebuild or needs_rebuild(sessions):
-        rebuild_topics(sessions, seed=settings.topic_seed)
+        rebuild_topics(sessions, seed=settings.topic_seed, metrics=context.metrics)
     with sessions() as session:
         current, trained = outcomes_digest_now(session)
     return profile_and_score(
-        sessions, context.enrichment.models, settings, retrain=rebuild or current != trained
+        sessions,
+        context.enrichment.models,
+        settings,
+        retrain=rebuild or current != trained,
+        metrics=context.metrics,
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.profiles import ProfileRepository
-from app.db.tables import Contact, Message
+from app.db.tables import Contact, Customer, Message
 from app.profiles.service import refresh_profiles
 from app.workers.enrichment import EnrichmentRunner
 from models.profiles import STAGES
@@ -111,9 +112,29 @@ def test_a_profile_is_backed_by_its_own_mail(
     lookalike = profile["lookalike"]
     model = demo_client.get("/v1/model", headers=read).json()
     assert lookalike["model_version"] == model["version"]
-    for near in lookalike["nearest_won"]:
-        assert near["customer_id"] != won["id"]
+    nearest = lookalike["nearest_won"]
+    assert [n["customer_id"] for n in nearest] == _nearest_won_by_mail(demo_sessions, won["id"])
+    for near in nearest:
         assert _profile(demo_client, read, near["customer_id"])["outcome"]["value"] == "won"
+
+
+def _nearest_won_by_mail(sessions: sessionmaker[Session], customer_id: str) -> list[str]:
+    """The 5 other won customers whose mean mail embedding is most cosine-similar."""
+    with sessions() as session:
+        rows = session.execute(
+            select(Customer.id, Customer.outcome, Customer.feature_embedding).where(
+                Customer.feature_embedding.is_not(None)
+            )
+        ).all()
+    vectors = {i: np.frombuffer(v, np.float32).astype(np.float64) for i, _, v in rows}
+    target = vectors[customer_id]
+
+    def cosine(other: str) -> float:
+        row = vectors[other]
+        return float(row @ target / (np.linalg.norm(row) * np.linalg.norm(target)))
+
+    won = [i for i, outcome, _ in rows if outcome == "won" and i != customer_id]
+    return sorted(won, key=lambda i: (-round(cosine(i), 4), i))[:5]
 
 
 def test_lookup_finds_the_customer_of_an_address(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.api.main import create_app
 from app.db.tables import Customer, Mailbox, Message, QuarantinedMessage
 from app.metrics import TASKS, Metrics
+from app.metrics_redis import SharedMetrics
 from app.pipeline import import_target
 from app.secrets import SecretBox
 from app.settings import Settings
@@ -24,6 +25,7 @@ from app.workers.runner import SyncRunner
 from tests.api.conftest import bearer
 from tests.api.helpers import add, assert_error, new_mailbox, store_mail
 from tests.servers.dovecot import Account, DovecotServer
+from tests.servers.postgres import free_port
 from tests.sync.conftest import corpus
 
 Families = dict[str, Metric]
@@ -214,3 +216,18 @@ def test_enrichment_profiling_and_training_are_timed(
     assert observations(families, "sync_batch") == 0
     assert value(families, "leadlens_enrichment_backlog") == 0
     assert value(families, "leadlens_profiles_stale") == 0
+
+
+def test_a_broker_replica_whose_redis_is_down_still_shows_the_store(
+    settings: Settings, keys: dict[str, str], sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with sessions.begin() as session:
+        target = import_target(session, "archive", ["lumora.com"]).id
+    store_mail(sessions, target, tmp_path / "mail", 2)
+    shared = SharedMetrics.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    with TestClient(create_app(settings, metrics=Metrics(shared))) as client:
+        families = scrape(client, bearer(keys["read"]))
+    assert value(families, "leadlens_messages") == 2
+    assert value(families, "leadlens_enrichment_backlog") == 2
+    assert DURATIONS not in families
+    assert "leadlens_messages_ingested" not in families

@@ -80,6 +80,15 @@ def test_duplicates_embed_once_and_match_separate_calls(fp32: Embedder) -> None:
     np.testing.assert_allclose(together[1], fp32.embed([b])[0], atol=1e-5)
 
 
+def test_a_text_gets_the_same_bits_in_any_batch(fp32: Embedder) -> None:
+    # Padded to the longest text of the batch, the short ones would move by ~1e-7 (enough
+    # for UMAP to cluster other topics); padded by their own length, they do not move.
+    texts = [*MAIL, FOOTBALL, " ".join(MAIL), "ok", ""]
+    together = fp32.embed(texts)
+    np.testing.assert_array_equal(fp32.embed(texts[::-1])[::-1], together)
+    np.testing.assert_array_equal(np.vstack([fp32.embed([text]) for text in texts]), together)
+
+
 def test_length_batching_keeps_input_order() -> None:
     small_batches = load_embedder(device="cpu", batch_size=3)
     texts = [MAIL[3], "ok", MAIL[0] * 3, "Thanks!", MAIL[5], "", MAIL[1], "Noted, thank you."]

@@ -15,7 +15,6 @@ from sklearn.metrics import roc_auc_score
 from models.lookalike import (
     CustomerFeatures,
     LookalikeModel,
-    NearestWon,
     NotEnoughOutcomes,
     Outcome,
     customer_features,
@@ -187,35 +186,10 @@ def test_shared_tags_are_carried_and_ordered(model: LookalikeModel, held_out: Po
     assert seen > 100
 
 
-def test_nearest_won_are_won_customers_by_similarity(
-    model: LookalikeModel, training: Population, held_out: Population
-) -> None:
-    won = {
-        f.customer_id: f.name
-        for f in training.features
-        if training.outcomes[f.customer_id] == "won"
-    }
-    for f in held_out.features[:50]:
-        nearest = model.score(f, neighbours=7).nearest_won
-        assert len(nearest) == 7
-        assert all(won[n.customer_id] == n.name for n in nearest)
-        similarities = [n.similarity for n in nearest]
-        assert similarities == sorted(similarities, reverse=True)
-        assert all(0.0 <= s <= 1.0 for s in similarities)
-    member = next(f for f in training.features if f.customer_id in won)
-    own = model.score(member, neighbours=len(won)).nearest_won
-    assert member.customer_id not in {n.customer_id for n in own}
-    assert len(own) == len(won) - 1
-    twin = CustomerFeatures("twin", "Twin", member.embedding, dict(member.tags))
-    assert model.score(twin).nearest_won[0] == NearestWon(member.customer_id, member.name, 1.0)
-    assert model.score(member, neighbours=0).nearest_won == ()
-
-
 def test_customers_without_embedding_or_with_unseen_tags(model: LookalikeModel) -> None:
     no_embedding = CustomerFeatures("y1", "No mail embedded", None, {WIN_TAG: 0.9})
     result = model.score(no_embedding)
     assert 0.0 <= result.score <= 1.0
-    assert result.nearest_won
     texts_only = CustomerFeatures("y2", "Texts", None, {"topic:999": 1.0, "trait:country:ZZ": 0.7})
     empty = CustomerFeatures("y3", "Nothing", None, {})
     assert model.score(texts_only).score == model.score(empty).score

@@ -1,5 +1,6 @@
 """Scale-out for real: `leadlens serve` plus `leadlens worker` processes on Redis and
-PostgreSQL sync three mailboxes; SIGKILLed workers lose nothing and double nothing."""
+PostgreSQL sync three mailboxes; SIGKILLed workers lose nothing and double nothing, and
+the API's `/metrics` shows the workers' work."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
-from app.db.tables import Mailbox, Message, MessageEmbedding
+from app.db.tables import Mailbox, Message, MessageEmbedding, Topic
+from app.metrics import DURATIONS
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer, free_port
 from tests.sync.conftest import corpus, server_hashes, stored_hashes
@@ -24,6 +26,7 @@ from tests.workers.support import (
     until,
     worker_environment,
 )
+from tests.workers.test_metrics_shared import Samples, sample, samples
 
 pytestmark = pytest.mark.postgres
 
@@ -48,9 +51,10 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
 ) -> None:
     accounts = [dovecot.new_account() for _ in range(3)]
     for n, account in enumerate(accounts):
-        dovecot.append(account.username, "INBOX", corpus(50, f"scale{n}"))
+        dovecot.append(account.username, "INBOX", corpus(60, f"scale{n}"))
         dovecot.append(account.username, "Sent", corpus(10, f"scale{n}-sent"))
-    total = 180  # below the 200 messages that trigger topic clustering: a quick refresh
+    total = 210  # above the 200 messages that trigger topic clustering
+    batch = 5
     engine = create_db_engine(pg_url)
     sessions = session_factory(engine)
     with sessions.begin() as session:
@@ -59,7 +63,7 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
     env = worker_environment(
         pg_url,
         redis_url,
-        sync_batch_size="5",
+        sync_batch_size=str(batch),
         sync_task_batches="1",
         enrich_batch_size="12",
         broker_visibility_timeout="15",
@@ -106,14 +110,43 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
         assert _counts(sessions)[1] < total, "the enrichment ended before the kill"
 
         until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, children.tail)
+
+        def scrape() -> Samples:
+            response = httpx.get(f"{base}/metrics", headers=admin, timeout=30)
+            assert response.status_code == 200, response.text
+            return samples(response.text)
+
+        def refreshed() -> Samples | None:
+            found = scrape()
+            rebuilt = sample(found, f"{DURATIONS}_count", task="topics_rebuild") > 0
+            return found if rebuilt and sample(found, "leadlens_profiles_stale") == 0 else None
+
+        metrics = until(refreshed, "topics and profiles", 120, children.tail)
         assert workers[2].poll() is None
     finally:
         children.stop()
     for mailbox_id, account in zip(mailbox_ids, accounts, strict=True):
         hashes = stored_hashes(sessions, mailbox_id)
-        assert len(hashes) == len(set(hashes)) == 60
+        assert len(hashes) == len(set(hashes)) == 70
         assert sorted(hashes) == sorted(server_hashes(dovecot, account.username))
     with sessions() as session:
         states = {m.id: m.state for m in session.scalars(select(Mailbox))}
+        topics = session.scalar(select(func.count()).select_from(Topic))
     assert states == dict.fromkeys(mailbox_ids, "idle")
+    assert topics
     engine.dispose()
+    assert sample(metrics, "leadlens_messages") == total
+    assert sample(metrics, "leadlens_enrichment_backlog") == 0
+    # A batch is counted by the worker that committed it, right after the commit: never
+    # twice (a task run again stores nothing again), but a worker killed between the two
+    # leaves its batch out, one at most per killed worker (a solo pool runs one task).
+    ingested = sample(metrics, "leadlens_messages_ingested_total")
+    assert total - 2 * batch <= ingested <= total
+    assert sample(metrics, "leadlens_messages_quarantined_total") == 0
+    committed = 3 * (60 // batch + 10 // batch)  # batches that stored something
+    assert sample(metrics, f"{DURATIONS}_count", task="sync_batch") >= committed - 2
+    assert sample(metrics, f"{DURATIONS}_count", task="enrich_batch") > 0
+    assert sample(metrics, f"{DURATIONS}_count", task="profile_batch") > 0
+    # a pass per mailbox, give or take one per killed worker (a pass it was finishing is
+    # left out; a sync_mailbox task run again after the kill starts another)
+    assert sample(metrics, f"{DURATIONS}_count", task="sync_mailbox") >= 1

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox, Message, MessageEmbedding
+from app.metrics import DURATIONS, Metrics
+from app.metrics_redis import SharedMetrics
 from app.settings import Settings
 from app.workers._locks import renewed_lock
 from app.workers.tasks import (
@@ -22,10 +24,17 @@ from app.workers.tasks import (
 from models.embedder import Embedder
 from tests.servers.dovecot import Account, DovecotServer
 from tests.sync.conftest import add_mailbox, corpus, server_hashes, stored_hashes
+from tests.workers.test_metrics_shared import Samples, sample, samples
+
+
+def cluster_totals(redis_url: str) -> Samples:
+    """What an API replica on this broker shows of the workers' metrics."""
+    return samples(Metrics(SharedMetrics.from_url(redis_url)).exposition().decode())
 
 
 def test_a_folder_is_synced_one_batch_range_per_step_to_exactly_the_server(
     database_url: str,
+    redis_url: str,
     sessions: sessionmaker[Session],
     dovecot: DovecotServer,
     imap_account: Account,
@@ -35,6 +44,7 @@ def test_a_folder_is_synced_one_batch_range_per_step_to_exactly_the_server(
     dovecot.append(user, "Sent", corpus(4, "steps-sent"))
     settings = Settings(
         database_url=database_url,
+        broker_url=redis_url,
         secret_key="tasks-secret",
         sync_batch_size=5,
         sync_task_batches=2,
@@ -56,6 +66,10 @@ def test_a_folder_is_synced_one_batch_range_per_step_to_exactly_the_server(
         assert (again.imported, again.complete) == (0, True)
     finally:
         context.close()
+    totals = cluster_totals(redis_url)
+    assert sample(totals, "leadlens_messages_ingested_total") == 27
+    assert sample(totals, f"{DURATIONS}_count", task="sync_batch") == 6  # 5 + 1 batches
+    assert sample(totals, f"{DURATIONS}_count", task="sync_mailbox") == 1  # one pass
     hashes = stored_hashes(sessions, mailbox_id)
     assert sorted(hashes) == sorted(server_hashes(dovecot, user))
     with sessions() as session:
@@ -89,6 +103,7 @@ def test_a_wrong_password_shows_on_the_mailbox_and_lists_no_folder(
 
 def test_enriching_a_batch_twice_enriches_it_once(
     database_url: str,
+    redis_url: str,
     sessions: sessionmaker[Session],
     dovecot: DovecotServer,
     imap_account: Account,
@@ -96,7 +111,11 @@ def test_enriching_a_batch_twice_enriches_it_once(
 ) -> None:
     dovecot.append(imap_account.username, "INBOX", corpus(9, "enrich"))
     settings = Settings(
-        database_url=database_url, secret_key="tasks-secret", parse_workers=0, enrich_batch_size=4
+        database_url=database_url,
+        broker_url=redis_url,
+        secret_key="tasks-secret",
+        parse_workers=0,
+        enrich_batch_size=4,
     )
     context = WorkerContext(settings, sessions, shared_embedder)
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
@@ -115,6 +134,7 @@ def test_enriching_a_batch_twice_enriches_it_once(
         pending = select(func.count()).where(Message.enriched_at.is_(None))
         assert session.scalar(pending) == 0
         assert session.scalar(select(func.count()).select_from(MessageEmbedding)) == 9
+    assert sample(cluster_totals(redis_url), f"{DURATIONS}_count", task="enrich_batch") == 3
 
 
 def test_a_folder_lock_excludes_a_second_holder_and_outlives_its_lifetime(

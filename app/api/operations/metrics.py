@@ -1,4 +1,4 @@
-"""``GET /metrics``: the process's metrics and the store's gauges, for Prometheus."""
+"""``GET /metrics``: task durations, mail counters and the store's gauges, for Prometheus."""
 
 from __future__ import annotations
 
@@ -28,8 +28,10 @@ router = APIRouter(
     dependencies=[Depends(require_scope("read"))],
 )
 def get_metrics(request: Request) -> Response:
-    """Every metric of this process in the Prometheus text format 0.0.4: task durations,
-    mail ingested, and the store's counts read now (messages, quarantine, enrichment
-    backlog, stale profiles, customers by outcome, each IMAP mailbox's state and sync lag)."""
+    """The metrics in the Prometheus text format 0.0.4: task durations and mail ingested
+    (this process's in embedded mode; with a broker, the totals of every worker, the same
+    series on every API replica), this process's resources, and the store's counts read now
+    (messages, quarantine, enrichment backlog, stale profiles, customers by outcome, each
+    IMAP mailbox's state and sync lag)."""
     metrics = cast(Metrics, request.app.state.metrics)
     return Response(content=metrics.exposition(), media_type=CONTENT_TYPE)

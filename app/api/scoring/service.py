@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
 from app.api.customers.schemas import NearestWonOut, SharedTagOut
 from app.api.customers.service import find_by_email, get_customer
 from app.api.scoring.schemas import LookalikeRequest, LookalikeResult, ModelBrief, ModelOut
-from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.types import new_id, utcnow
 from app.enrichment.enricher import MessageInput, enrich
-from app.enrichment.service import model_topics
+from app.enrichment.topic_assignment import assign_stored_topics
 from app.errors import NotFoundError
-from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, features_of
+from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, features_of, nearest_won
 from app.profiles.tags import explanation
 from ingest.quoting import split_body
 from models.embedder import Embedder
@@ -35,7 +35,7 @@ def _features_of_texts(
     parts = [split_body(text) for text in texts]
     found = enrich(
         embedder,
-        model_topics(EnrichmentRepository(session).topics()),
+        partial(assign_stored_topics, session),
         [MessageInput(subject or "", p.new_text, p.signature, None, "inbound") for p in parts],
     )
     now = utcnow()
@@ -90,7 +90,8 @@ def score_lead(
         )
         features = _stored_features(session, customer.id)
     score = model.score(features)
-    explained = explanation(score, ProfileRepository(session).topic_names())
+    neighbours = nearest_won(session, [features])[features.customer_id]
+    explained = explanation(score, neighbours, ProfileRepository(session).topic_names())
     return LookalikeResult(
         score=round(score.score, 4),
         percentile=round(score.percentile, 1),

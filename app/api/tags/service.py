@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from email.errors import HeaderDefect
 from email.message import EmailMessage
+from functools import partial
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from app.api.tags.schemas import Evidence, TagOut, TagResult, TagSummary, ValidI
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.tables import Topic
 from app.enrichment.enricher import MessageInput, enrich
-from app.enrichment.service import model_topics
+from app.enrichment.topic_assignment import assign_stored_topics
 from app.errors import InvalidRequestError, NotFoundError, TagNotRenamableError
 from ingest.mime import ParseError, parse_message
 from models.embedder import Embedder
@@ -46,12 +47,11 @@ def tag_email(
         parsed = parse_message(_as_email(subject, body, sender))
     except ParseError as exc:
         raise InvalidRequestError(f"body: not readable as an email: {exc.reason}") from None
-    topics = model_topics(EnrichmentRepository(session).topics())
     sender_email = parsed.sender.email if parsed.sender else None
     item = MessageInput(
         parsed.subject, parsed.parts.new_text, parsed.parts.signature, sender_email, "inbound"
     )
-    [found] = enrich(embedder, topics, [item])
+    [found] = enrich(embedder, partial(assign_stored_topics, session), [item])
     inquiry = found.inquiry or check_inquiry(
         item.subject, item.new_text, item.signature, sender_email
     )
@@ -69,13 +69,14 @@ def tag_email(
         if key not in best or best[key].score < tag.score:
             best[key] = tag
     tags = list(best.values())
-    if found.topic is not None and found.topic.topic_id is not None:
-        names = {t.id: t.name for t in topics}
+    topic = None if found.topic is None else found.topic.topic_id
+    row = None if topic is None else EnrichmentRepository(session).get_topic(topic)
+    if found.topic is not None and row is not None:
         tags.append(
             TagOut(
-                id=f"topic:{found.topic.topic_id}",
+                id=f"topic:{row.id}",
                 kind="interest",
-                name=names[found.topic.topic_id],
+                name=row.user_name or row.name,
                 value=None,
                 score=round(found.topic.confidence, 4),
                 evidence=[Evidence(snippet=(item.new_text or item.subject)[:_SNIPPET])],

@@ -1,0 +1,66 @@
+"""Stores of the three embedding kinds for the vector tests: SQLite, PostgreSQL with pgvector
+(migrated by the superuser) and PostgreSQL without it (migrated by a role that may not create
+the extension, so the float32 bytes path stays)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from sqlalchemy import Engine
+
+from app.db.migrations import upgrade
+from app.db.session import create_db_engine
+from tests.servers.postgres import PostgresServer
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("pgvector", marks=pytest.mark.postgres),
+    pytest.param("postgres_plain", marks=pytest.mark.postgres),
+]
+PLAIN_ROLE = "leadlens_plain"
+_databases = itertools.count()
+
+
+@contextmanager
+def opened_store(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, migrate: bool = True
+) -> Iterator[Engine]:
+    """An engine on a new database: SQLite, PostgreSQL as superuser, or as ``plain_role``."""
+    if backend == "sqlite":
+        path = tmp_path / f"leadlens_{next(_databases)}.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        engine = create_db_engine(f"sqlite:///{path}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    user = request.getfixturevalue("plain_role") if backend == "postgres_plain" else "postgres"
+    name = f"vec_{os.getpid()}_{next(_databases)}"
+    server.execute(f"CREATE DATABASE {name} OWNER {user} TEMPLATE template0")
+    engine = create_db_engine(f"postgresql+psycopg://{user}@127.0.0.1:{server.port}/{name}")
+    try:
+        if migrate:
+            upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def unit_rows(count: int, width: int, seed: int) -> NDArray[np.float32]:
+    """``count`` float32 vectors around 12 topic centres, normalised like sentence embeddings."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((12, width))
+    rows = centres[rng.integers(0, 12, count)] + 0.6 * rng.standard_normal((count, width))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float32)
