@@ -123,6 +123,12 @@ def customer_features(
     return CustomerFeatures(customer_id=customer_id, name=name, embedding=embedding, tags=tags)
 
 
+def label_of(score: float) -> Literal["strong", "moderate", "weak"]:
+    """The label of a score: ``strong`` from :data:`STRONG`, ``moderate`` from
+    :data:`MODERATE`, else ``weak``."""
+    return "strong" if score >= STRONG else "moderate" if score >= MODERATE else "weak"
+
+
 class LookalikeModel:
     """A trained scorer; ``version`` is new at every training. Made by :func:`train` or
     :func:`load_model`, never directly."""
@@ -184,13 +190,10 @@ class LookalikeModel:
         probability = float(
             fit.probabilities(fit.logits(row[None, :], self._coef, self._intercept))[0]
         )
-        label: Literal["strong", "moderate", "weak"] = (
-            "strong" if probability >= STRONG else "moderate" if probability >= MODERATE else "weak"
-        )
         return Score(
             score=probability,
             percentile=self.percentile(probability),
-            label=label,
+            label=label_of(probability),
             shared_tags=self._shared_tags(features),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Contact, Customer, Message
@@ -61,6 +61,20 @@ def test_score_a_stored_customer_by_id_and_by_address(
     assert by_email["score"] == by_id["score"]
     shared = {t["id"] for t in by_id["shared_tags"]}
     assert shared <= set(customer.feature_tags)
+    # the stored score answered; a profile waiting for its rebuild is scored now, the same
+    _set_dirty(demo_sessions, customer.id, True)
+    try:
+        live = _score(demo_client, read, {"customer_id": customer.id})
+    finally:
+        _set_dirty(demo_sessions, customer.id, False)
+    assert live == by_id
+
+
+def _set_dirty(sessions: sessionmaker[Session], customer_id: str, dirty: bool) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            update(Customer).where(Customer.id == customer_id).values(profile_dirty=dirty)
+        )
 
 
 def test_score_a_lead_given_as_texts_and_store_nothing(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on a freshly migrated database of the parametrised kind."""
     with opened_store(request, request.param, tmp_path) as engine:
         yield engine
+
+
+@pytest.fixture
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Engine]]:
+    """One migrated store of each embedding kind, by name."""
+    with ExitStack() as stack:
+        yield {
+            backend: stack.enter_context(opened_store(request, backend, tmp_path))
+            for backend in ("sqlite", "pgvector", "postgres_plain")
+        }

@@ -7,9 +7,7 @@ a database migrated by a role that may not create the extension (bytes path on P
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import psycopg
@@ -17,7 +15,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from numpy.typing import NDArray
-from sqlalchemy import Engine, event, insert, inspect, text
+from sqlalchemy import Engine, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from alembic import command
@@ -26,7 +24,7 @@ from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.tables import Base, Mailbox, Message
 from app.db.vector import HNSW_INDEX, include_name, uses_pgvector
 from tests.servers.postgres import PostgresServer
-from tests.store.vector_stores import opened_store, unit_rows
+from tests.store.vector_stores import opened_store, planned_search, unit_rows
 
 
 def _store(engine: Engine, rows: NDArray[np.float32], prefix: str = "msg") -> list[str]:
@@ -196,69 +194,51 @@ def _ranked(similarity: dict[str, float], limit: int) -> list[str]:
 
 
 @pytest.mark.postgres
-def test_nearest_agrees_between_postgresql_and_sqlite(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
+def test_nearest_agrees_between_postgresql_and_sqlite(stores: dict[str, Engine]) -> None:
     rows = unit_rows(600, 384, seed=7)
     narrow = unit_rows(50, 12, seed=8)
-    with ExitStack() as stack:
-        stores = {
-            backend: stack.enter_context(opened_store(request, backend, tmp_path))
-            for backend in ("sqlite", "pgvector", "postgres_plain")
-        }
-        for engine in stores.values():
-            ids = _store(engine, rows)
-            narrow_ids = _store(engine, narrow, prefix="narrow")
-        for query in unit_rows(5, 384, seed=9):
-            similarity = _exact(rows, ids, query)
-            subset = ids[::7]
-            in_subset = {i: similarity[i] for i in subset}
-            for limit, restricted in ((10, None), (3, subset), (150, None)):
-                expected = _ranked(similarity if restricted is None else in_subset, limit)
-                results = _nearest_everywhere(stores, query, limit, restricted)
-                for name, found in results.items():
-                    found_ids = [i for i, _ in found]
-                    sims = [s for _, s in found]
-                    np.testing.assert_allclose(sims, [similarity[i] for i in found_ids], atol=1e-5)
-                    assert sims == sorted(sims, reverse=True), name
-                    if name == "pgvector" and restricted is None and limit > 10:
-                        # HNSW is approximate: the far tail of a long list may differ
-                        assert len(set(found_ids) & set(expected)) >= 0.95 * limit
-                    else:
-                        assert found_ids == expected, (name, limit)
-        query = rows[0]
-        assert all(found == [] for found in _nearest_everywhere(stores, query, 5, []).values())
-        few = [ids[0], ids[1], narrow_ids[0], "msg_missing"]
-        for name, found in _nearest_everywhere(stores, query, 10, few).items():
-            assert [i for i, _ in found] == _ranked(_exact(rows[:2], ids[:2], query), 10), name
-        best = narrow_ids[int(np.argmax(narrow @ narrow[3]))]
-        for name, found in _nearest_everywhere(stores, narrow[3], 2, None).items():
-            assert found[0] == (best, pytest.approx(1.0, abs=1e-6)), name
+    for engine in stores.values():
+        ids = _store(engine, rows)
+        narrow_ids = _store(engine, narrow, prefix="narrow")
+    for query in unit_rows(5, 384, seed=9):
+        similarity = _exact(rows, ids, query)
+        subset = ids[::7]
+        in_subset = {i: similarity[i] for i in subset}
+        for limit, restricted in ((10, None), (3, subset), (150, None)):
+            expected = _ranked(similarity if restricted is None else in_subset, limit)
+            results = _nearest_everywhere(stores, query, limit, restricted)
+            for name, found in results.items():
+                found_ids = [i for i, _ in found]
+                sims = [s for _, s in found]
+                np.testing.assert_allclose(sims, [similarity[i] for i in found_ids], atol=1e-5)
+                assert sims == sorted(sims, reverse=True), name
+                if name == "pgvector" and restricted is None and limit > 10:
+                    # HNSW is approximate: the far tail of a long list may differ
+                    assert len(set(found_ids) & set(expected)) >= 0.95 * limit
+                else:
+                    assert found_ids == expected, (name, limit)
+    query = rows[0]
+    assert all(found == [] for found in _nearest_everywhere(stores, query, 5, []).values())
+    few = [ids[0], ids[1], narrow_ids[0], "msg_missing"]
+    for name, found in _nearest_everywhere(stores, query, 10, few).items():
+        assert [i for i, _ in found] == _ranked(_exact(rows[:2], ids[:2], query), 10), name
+    best = narrow_ids[int(np.argmax(narrow @ narrow[3]))]
+    for name, found in _nearest_everywhere(stores, narrow[3], 2, None).items():
+        assert found[0] == (best, pytest.approx(1.0, abs=1e-6)), name
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("store", ["pgvector"], indirect=True)
 def test_the_planner_answers_nearest_from_the_hnsw_index(store: Engine) -> None:
     _store(store, unit_rows(1500, 384, seed=3))
-    with store.connect() as connection:
-        connection.execute(text("ANALYZE message_embeddings"))
-        connection.commit()
-    statements: list[tuple[str, Any]] = []
+    query = unit_rows(1, 384, seed=4)[0]
 
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if "<=>" in statement:
-            statements.append((statement, parameters))
+    def search() -> list[tuple[str, float]]:
+        with Session(store) as session:
+            return EnrichmentRepository(session).nearest(query, 5)
 
-    event.listen(store, "before_cursor_execute", record)
-    with Session(store) as session:
-        found = EnrichmentRepository(session).nearest(unit_rows(1, 384, seed=4)[0], 5)
-    event.remove(store, "before_cursor_execute", record)
+    found, plan = planned_search(store, "message_embeddings", search)
     assert len(found) == 5
-    assert len(statements) == 1
-    statement, parameters = statements[0]
-    with store.connect() as connection:
-        connection.execute(text("SET enable_seqscan = off"))
-        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars())
     assert f"Index Scan using {HNSW_INDEX}" in plan, plan
 
 

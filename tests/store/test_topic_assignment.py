@@ -3,10 +3,6 @@ the store has it, by numpy otherwise, and the same assignments as the pure topic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sqlalchemy import Engine, event
@@ -17,17 +13,7 @@ from app.db.tables import Topic
 from app.enrichment.topic_assignment import assign_stored_topics
 from models.topics import Topic as ModelTopic
 from models.topics import assign_topics
-from tests.store.vector_stores import opened_store, unit_rows
-
-
-@pytest.fixture
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Engine]]:
-    """One migrated store of each embedding kind."""
-    with ExitStack() as stack:
-        yield {
-            backend: stack.enter_context(opened_store(request, backend, tmp_path))
-            for backend in ("sqlite", "pgvector", "postgres_plain")
-        }
+from tests.store.vector_stores import unit_rows
 
 
 @pytest.mark.postgres

@@ -3,21 +3,18 @@ HNSW index of won customers on pgvector, and the same answers on all three."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.db.repositories.won_neighbours import WonNeighbour, WonNeighbourRepository
 from app.db.tables import Customer, Topic
 from app.db.vector import WON_HNSW_INDEX
-from tests.store.vector_stores import opened_store, unit_rows
+from tests.store.vector_stores import planned_search, unit_rows
 
 OUTCOMES = ("won", "lost", "open")
 
@@ -58,16 +55,6 @@ def _search(engine: Engine, queries: dict[str, NDArray[np.float32]], limit: int)
         return WonNeighbourRepository(session).nearest_won(queries, limit)
 
 
-@pytest.fixture
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Engine]]:
-    """One migrated store of each embedding kind."""
-    with ExitStack() as stack:
-        yield {
-            backend: stack.enter_context(opened_store(request, backend, tmp_path))
-            for backend in ("sqlite", "pgvector", "postgres_plain")
-        }
-
-
 @pytest.mark.postgres
 def test_every_store_finds_the_same_nearest_won_customers(stores: dict[str, Engine]) -> None:
     rows = unit_rows(450, 384, seed=21)
@@ -99,24 +86,9 @@ def test_every_store_finds_the_same_nearest_won_customers(stores: dict[str, Engi
 @pytest.mark.parametrize("store", ["pgvector"], indirect=True)
 def test_the_search_goes_through_the_hnsw_index_of_won_customers(store: Engine) -> None:
     _customers(store, unit_rows(1500, 384, seed=31))
-    with store.connect() as connection:
-        connection.execute(text("ANALYZE customers"))
-        connection.commit()
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if "<=>" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(store, "before_cursor_execute", record)
-    found = _search(store, {"lead": unit_rows(1, 384, seed=32)[0]}, 5)
-    event.remove(store, "before_cursor_execute", record)
+    query = {"lead": unit_rows(1, 384, seed=32)[0]}
+    found, plan = planned_search(store, "customers", lambda: _search(store, query, 5))
     assert len(found["lead"]) == 5
-    assert len(statements) == 1
-    statement, parameters = statements[0]
-    with store.connect() as connection:
-        connection.execute(text("SET enable_seqscan = off"))
-        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars())
     assert f"Index Scan using {WON_HNSW_INDEX}" in plan, plan
 
 

@@ -7,18 +7,21 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, text
 
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine
 from tests.servers.postgres import PostgresServer
+
+T = TypeVar("T")
 
 BACKENDS = [
     "sqlite",
@@ -64,3 +67,28 @@ def unit_rows(count: int, width: int, seed: int) -> NDArray[np.float32]:
     rows = centres[rng.integers(0, 12, count)] + 0.6 * rng.standard_normal((count, width))
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     return rows.astype(np.float32)
+
+
+def planned_search(engine: Engine, table: str, search: Callable[[], T]) -> tuple[T, str]:
+    """What ``search()`` returns, and PostgreSQL's plan (sequential scans off, after
+    ``ANALYZE table``) of the one ``<=>`` statement it ran; fails if it ran another number."""
+    with engine.connect() as connection:
+        connection.execute(text(f"ANALYZE {table}"))
+        connection.commit()
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "<=>" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        found = search()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1, statements
+    statement, parameters = statements[0]
+    with engine.connect() as connection:
+        connection.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars())
+    return found, plan

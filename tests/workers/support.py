@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from tests.conftest import REPO_ROOT
 from tests.servers.postgres import PostgresServer
 
@@ -91,3 +93,21 @@ def until(check: Callable[[], Any], what: str, seconds: float, tail: Callable[[]
         assert time.monotonic() < deadline, f"timed out waiting for {what}\n{tail()}"
         time.sleep(0.05)
     return value
+
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def samples(text: str) -> Samples:
+    """The ``leadlens_*`` samples of a Prometheus text exposition, by name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name.startswith("leadlens_")
+        for sample in family.samples
+    }
+
+
+def sample(found: Samples, name: str, **labels: str) -> float:
+    """One sample's value (KeyError when it is absent)."""
+    return found[(name, frozenset(labels.items()))]

@@ -11,25 +11,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.metrics import BUCKETS, DURATIONS, TASKS, Metrics
 from app.metrics_redis import SharedMetrics
 from tests.servers.postgres import free_port
+from tests.workers.support import Samples, sample, samples
 
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 BOUNDS = ("0.01", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "30.0", "60.0")
 BOUNDS += ("120.0", "300.0", "600.0", "1800.0", "+Inf")
-
-
-def samples(text: str) -> Samples:
-    """The ``leadlens_*`` samples of a Prometheus text exposition, by name and labels."""
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(text)
-        if family.name.startswith("leadlens_")
-        for sample in family.samples
-    }
-
-
-def sample(found: Samples, name: str, **labels: str) -> float:
-    """One sample's value (KeyError when it is absent)."""
-    return found[(name, frozenset(labels.items()))]
 
 
 def buckets(found: Samples, task: str) -> list[float]:

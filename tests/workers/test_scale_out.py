@@ -22,11 +22,13 @@ from tests.servers.postgres import PostgresServer, free_port
 from tests.sync.conftest import corpus, server_hashes, stored_hashes
 from tests.workers.support import (
     Processes,
+    Samples,
     fresh_databases,
+    sample,
+    samples,
     until,
     worker_environment,
 )
-from tests.workers.test_metrics_shared import Samples, sample, samples
 
 pytestmark = pytest.mark.postgres
 

@@ -24,7 +24,7 @@ from app.workers.tasks import (
 from models.embedder import Embedder
 from tests.servers.dovecot import Account, DovecotServer
 from tests.sync.conftest import add_mailbox, corpus, server_hashes, stored_hashes
-from tests.workers.test_metrics_shared import Samples, sample, samples
+from tests.workers.support import Samples, sample, samples
 
 
 def cluster_totals(redis_url: str) -> Samples:

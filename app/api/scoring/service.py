@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, features_
 from app.profiles.tags import explanation
 from ingest.quoting import split_body
 from models.embedder import Embedder
-from models.lookalike import CustomerFeatures, LookalikeModel, customer_features
+from models.lookalike import CustomerFeatures, LookalikeModel, customer_features, label_of
 from models.profiles import MessageFacts
 
 
@@ -78,7 +79,9 @@ def score_lead(
     body: LookalikeRequest,
 ) -> LookalikeResult:
     """The lookalike score of the lead ``body`` names, with its explanation (the sentence
-    model is loaded only to read texts)."""
+    model is loaded only to read texts). A stored customer whose profile was scored by the
+    model in force and has not changed since gets that stored score and explanation (what
+    its profile shows); any other lead is scored now."""
     model: LookalikeModel = models.require(session)
     if body.texts is not None:
         features = _features_of_texts(session, embedder(), body.texts, body.subject)
@@ -88,14 +91,33 @@ def score_lead(
             if body.customer_id is not None
             else find_by_email(session, body.email or "")
         )
+        if (
+            customer.lookalike_version == model.version
+            and customer.lookalike_score is not None
+            and customer.lookalike_percentile is not None
+            and customer.lookalike_explanation is not None
+            and not customer.profile_dirty
+        ):
+            return _result(
+                model,
+                customer.lookalike_score,
+                customer.lookalike_percentile,
+                customer.lookalike_explanation,
+            )
         features = _stored_features(session, customer.id)
     score = model.score(features)
     neighbours = nearest_won(session, [features])[features.customer_id]
     explained = explanation(score, neighbours, ProfileRepository(session).topic_names())
+    return _result(model, score.score, score.percentile, explained)
+
+
+def _result(
+    model: LookalikeModel, score: float, percentile: float, explained: dict[str, Any]
+) -> LookalikeResult:
     return LookalikeResult(
-        score=round(score.score, 4),
-        percentile=round(score.percentile, 1),
-        label=score.label,
+        score=round(score, 4),
+        percentile=round(percentile, 1),
+        label=label_of(score),
         nearest_won=[NearestWonOut(**n) for n in explained["nearest_won"]],
         shared_tags=[SharedTagOut(**t) for t in explained["shared_tags"]],
         model=ModelBrief(
