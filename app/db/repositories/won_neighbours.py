@@ -13,6 +13,7 @@ from sqlalchemy import Integer, String, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from app.db.repositories._chunks import chunks
 from app.db.tables import Customer
 from app.db.vector import INDEXED_DIMENSIONS, ensure_detected, to_pgvector_text
 
@@ -109,44 +110,49 @@ class WonNeighbourRepository:
     def _exact(
         self, queries: Mapping[str, NDArray[np.float32]], limit: int
     ) -> dict[str, list[WonNeighbour]]:
-        query = (
-            select(
-                Customer.id, func.coalesce(Customer.name, Customer.key), Customer.feature_embedding
-            )
-            .where(Customer.outcome == "won", Customer.feature_embedding.is_not(None))
-            .order_by(Customer.id)
+        query = select(Customer.id, Customer.feature_embedding).where(
+            Customer.outcome == "won", Customer.feature_embedding.is_not(None)
         )
-        rows: dict[int, list[tuple[str, str, bytes]]] = {}
-        for customer_id, name, stored in self.session.execute(query):
+        rows: dict[int, list[tuple[str, bytes]]] = {}
+        for customer_id, stored in self.session.execute(query):
             if stored is not None:
-                rows.setdefault(len(stored) // 4, []).append((customer_id, name, stored))
+                rows.setdefault(len(stored) // 4, []).append((customer_id, stored))
         won = {width: _WonMatrix(group) for width, group in rows.items()}
-        found: dict[str, list[WonNeighbour]] = {}
+        found: dict[str, list[tuple[str, float]]] = {}
         for key, vector in queries.items():
-            target = np.asarray(vector, dtype=np.float64).ravel()
+            target = np.asarray(vector, dtype=np.float32).ravel()
             matrix = won.get(target.size)
-            found[key] = [] if matrix is None else _best(matrix.top(key, target, limit), limit)
-        return found
+            found[key] = [] if matrix is None else matrix.top(key, target, limit)
+        names = self._names({customer_id for top in found.values() for customer_id, _ in top})
+        return {
+            key: _best([(i, names[i], similarity) for i, similarity in top], limit)
+            for key, top in found.items()
+        }
+
+    def _names(self, customer_ids: set[str]) -> dict[str, str]:
+        query = select(Customer.id, func.coalesce(Customer.name, Customer.key))
+        return {
+            customer_id: name
+            for chunk in chunks(customer_ids)
+            for customer_id, name in self.session.execute(query.where(Customer.id.in_(chunk)))
+        }
 
 
 class _WonMatrix:
     """The won customers' embeddings of one width, as unit rows (zero rows stay zero)."""
 
-    def __init__(self, rows: list[tuple[str, str, bytes]]) -> None:
-        self.ids = [customer_id for customer_id, _, _ in rows]
-        self.names = [name for _, name, _ in rows]
+    def __init__(self, rows: list[tuple[str, bytes]]) -> None:
+        self.ids = [customer_id for customer_id, _ in rows]
         self.index = {customer_id: i for i, customer_id in enumerate(self.ids)}
-        matrix = np.frombuffer(b"".join(v for _, _, v in rows), dtype=np.float32)
-        matrix = matrix.reshape(len(rows), -1).astype(np.float64)
+        matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
+        matrix = matrix.reshape(len(rows), -1)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         self.defined = norms[:, 0] > 0
         self.unit = matrix / np.where(norms > 0, norms, 1.0)
 
-    def top(
-        self, key: str, target: NDArray[np.float64], limit: int
-    ) -> list[tuple[str, str, float]]:
+    def top(self, key: str, target: NDArray[np.float32], limit: int) -> list[tuple[str, float]]:
         """The ``limit`` customers but ``key`` most cosine-similar to ``target`` (a zero
-        vector on either side has no similarity) as (id, name, similarity)."""
+        vector on either side has no similarity) as (id, similarity)."""
         norm = float(np.linalg.norm(target))
         if norm == 0 or not np.isfinite(norm):
             return []
@@ -156,11 +162,7 @@ class _WonMatrix:
             similarity[own] = -np.inf
         count = min(limit, len(self.ids))
         top = np.argpartition(-similarity, count - 1)[:count]
-        return [
-            (self.ids[i], self.names[i], float(similarity[i]))
-            for i in top
-            if np.isfinite(similarity[i])
-        ]
+        return [(self.ids[i], float(similarity[i])) for i in top if np.isfinite(similarity[i])]
 
 
 def _best(candidates: list[tuple[str, str, float]], limit: int) -> list[WonNeighbour]:
