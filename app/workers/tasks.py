@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +21,7 @@ from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox
 from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, rebuild_topics
 from app.ingestion.preparer import Preparer
-from app.metrics import Metrics, observe_since
+from app.metrics import Metrics
 from app.metrics_redis import broker_metrics
 from app.pipeline import ScoringResult, profile_and_score
 from app.profiles.lookalike import outcomes_digest_now
@@ -175,11 +174,7 @@ def enrich_batch(context: WorkerContext, ids: list[str]) -> int:
     """Enrich those of ``ids`` not enriched yet, in one commit (timed as ``enrich_batch``
     when there was one); how many were."""
     embedder = context.enrichment.embedder()
-    started = time.perf_counter()
-    done = enrich_messages(context.sessions, embedder, ids)
-    if done:
-        observe_since(context.metrics, "enrich_batch", started)
-    return done
+    return enrich_messages(context.sessions, embedder, ids, metrics=context.metrics)
 
 
 def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:

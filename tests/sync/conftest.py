@@ -67,8 +67,10 @@ def add_mailbox(
     server: DovecotServer,
     account: Account,
     folders: list[str] | None = None,
+    own_domains: list[str] | None = None,
 ) -> str:
-    """Store an IMAP mailbox for ``account`` (plain port), its password encrypted; its id."""
+    """Store an IMAP mailbox for ``account`` (plain port), its password encrypted, our
+    domains ``own_domains`` (default: the test corpus's); its id."""
     secrets = SecretBox.from_settings(settings)
     mailbox_id = new_id("mbx")
     with sessions.begin() as session:
@@ -84,7 +86,7 @@ def add_mailbox(
                 auth_kind="password",
                 secret_ciphertext=secrets.encrypt(account.password),
                 folders=folders,
-                own_domains=[OWN],
+                own_domains=own_domains or [OWN],
                 tls_verify=True,
                 state="idle",
             )

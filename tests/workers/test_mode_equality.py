@@ -40,7 +40,6 @@ from app.db.tables import (
     PipelineState,
     Topic,
 )
-from app.db.types import new_id
 from app.demo import DemoCorpus, generate
 from app.enrichment.service import TOPICS_FIT_SIZE
 from app.secrets import SecretBox
@@ -49,8 +48,9 @@ from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 from models.embedder import Embedder
-from tests.servers.dovecot import DovecotServer
+from tests.servers.dovecot import Account, DovecotServer
 from tests.servers.postgres import PostgresServer
+from tests.sync.conftest import add_mailbox
 from tests.workers.support import (
     SECRET,
     Processes,
@@ -90,8 +90,8 @@ def pg_urls(postgres_server: PostgresServer, postgres_template: str) -> Iterator
     yield from fresh_databases(postgres_server, postgres_template, 2, "modes")
 
 
-def _seed(server: DovecotServer, corpus: DemoCorpus) -> list[tuple[str, str]]:
-    """One account per rep: inbound mail in INBOX, the rep's own in Sent; (user, password)."""
+def _seed(server: DovecotServer, corpus: DemoCorpus) -> list[Account]:
+    """One account per rep: inbound mail in INBOX, the rep's own in Sent."""
     accounts = []
     for rep in corpus.reps:
         account = server.new_account()
@@ -101,35 +101,8 @@ def _seed(server: DovecotServer, corpus: DemoCorpus) -> list[tuple[str, str]]:
             folders["Sent" if sender == rep else "INBOX"].append(raw)
         for folder, mail in folders.items():
             server.append(account.username, folder, mail)
-        accounts.append((account.username, account.password))
+        accounts.append(account)
     return accounts
-
-
-def _add_mailboxes(
-    sessions: sessionmaker[Session],
-    server: DovecotServer,
-    accounts: list[tuple[str, str]],
-    own_domain: str,
-) -> None:
-    secrets = SecretBox.from_settings(Settings(secret_key=SecretStr(SECRET)))
-    with sessions.begin() as session:
-        for username, password in accounts:
-            session.add(
-                Mailbox(
-                    id=new_id("mbx"),
-                    name=f"{username}@{server.host}",
-                    kind="imap",
-                    host=server.host,
-                    port=server.port,
-                    security="none",
-                    username=username,
-                    auth_kind="password",
-                    secret_ciphertext=secrets.encrypt(password),
-                    own_domains=[own_domain],
-                    tls_verify=True,
-                    state="idle",
-                )
-            )
 
 
 def _built(sessions: sessionmaker[Session]) -> Built:
@@ -231,9 +204,13 @@ def test_workers_build_the_profiles_and_topics_of_the_embedded_mode(
     corpus = generate(CUSTOMERS, seed=11)
     accounts = _seed(dovecot, corpus)
     embedded_url, workers_url = pg_urls
+    settings = Settings(secret_key=SecretStr(SECRET))
     for url in pg_urls:
         engine = create_db_engine(url)
-        _add_mailboxes(session_factory(engine), dovecot, accounts, corpus.own_domain)
+        for account in accounts:
+            add_mailbox(
+                session_factory(engine), settings, dovecot, account, own_domains=[corpus.own_domain]
+            )
         engine.dispose()
 
     total = _embedded(embedded_url, shared_embedder)
