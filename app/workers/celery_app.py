@@ -61,12 +61,12 @@ class Dispatcher:
     """Queues tasks by name from any process (API, worker, scheduler), each piece of work
     at most once while it waits; the worker's task functions and store open on first use."""
 
-    def __init__(self, app: Celery, settings: Settings) -> None:
+    def __init__(self, app: Celery, settings: Settings, context: WorkerContext | None) -> None:
         self.app = app
         self.settings = settings
         self._lock = threading.Lock()
         self._redis: Redis | None = None
-        self._context: WorkerContext | None = None
+        self._context = context
 
     def redis(self) -> Redis:
         """A client of the broker's Redis (made in this process on first use)."""
@@ -83,15 +83,35 @@ class Dispatcher:
                 self._context = WorkerContext.open(self.settings)
             return self._context
 
-    def queue(self, task: str, *args: Any, key: str | None = None, countdown: float = 0) -> bool:
+    def queue(
+        self,
+        task: str,
+        *args: Any,
+        key: str | None = None,
+        by: str | None = None,
+        countdown: float = 0,
+    ) -> bool:
         """Queue ``task(*args)``; with ``key``, only when no task queued under the same key
-        waits yet (the task clears its key when it starts). Returns whether it was queued."""
-        if key is not None:
-            ttl = max(1, int(self.settings.broker_visibility_timeout))
-            if not self.redis().set(f"leadlens:queued:{key}", 1, nx=True, ex=ttl):
-                return False
+        waits yet (the task clears its key when it starts). Returns whether it was queued.
+
+        ``by`` is the id of the queuing task. A key that task marked itself does not stop
+        it: when a worker dies between marking a key and queueing, the task runs again
+        with the same id and queues after all (at worst a second copy, which is harmless),
+        instead of leaving work unqueued until the mark expires."""
+        if key is not None and not self._mark(f"leadlens:queued:{key}", by):
+            return False
         self.app.send_task(task, args=list(args), queue=ROUTES[task], countdown=countdown)
         return True
+
+    def _mark(self, name: str, by: str | None) -> bool:
+        ttl = max(1, int(self.settings.broker_visibility_timeout))
+        if by is None:
+            return bool(self.redis().set(name, "", nx=True, ex=ttl))
+        pipe = self.redis().pipeline()
+        pipe.set(name, by, nx=True, ex=ttl)
+        pipe.get(name)
+        marked, holder = pipe.execute()
+        return bool(marked) or holder == by.encode()
 
     def started(self, key: str) -> None:
         """A task queued under ``key`` has started: the same work may be queued again."""
@@ -110,9 +130,11 @@ class Dispatcher:
         return [i for i, by in zip(ids, marked, strict=True) if by == owner.encode()]
 
 
-def make_celery(settings: Settings) -> Celery:
+def make_celery(settings: Settings, context: WorkerContext | None = None) -> Celery:
     """The Celery app of ``settings`` (its ``broker_url`` must be set), with every task
-    registered and the scheduler's periodic syncs; :func:`dispatcher_of` queues work on it."""
+    registered and the scheduler's periodic syncs; :func:`dispatcher_of` queues work on it.
+    ``context``: what its tasks run on in this process (default: a context on
+    ``settings.database_url``, opened on first use, after a worker forks)."""
     if not settings.broker_url:
         raise ValueError("LEADLENS_BROKER_URL is not set")
     app = Celery("leadlens", broker=settings.broker_url, set_as_current=False)
@@ -137,43 +159,54 @@ def make_celery(settings: Settings) -> Celery:
             "enrich-pending": {"task": ENRICH_PENDING, "schedule": settings.sync_poll_seconds},
         },
     )
-    dispatcher = Dispatcher(app, settings)
+    dispatcher = Dispatcher(app, settings, context)
     app.leadlens_dispatcher = dispatcher
     for name, function, options in _tasks(dispatcher):
-        app.task(name=name, bind=True, **options)(function)
+        app.task(name=name, bind=True, shared=False, **options)(function)
     return app
 
 
 def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]]:
     settings = d.settings
 
-    def sync_all(_task: Any) -> int:
+    def sync_all(task: Any) -> int:
         ids = syncable_mailboxes(d.context())
         for mailbox_id in ids:
-            d.queue(SYNC_MAILBOX, mailbox_id, key=f"mailbox:{mailbox_id}")
+            d.queue(SYNC_MAILBOX, mailbox_id, key=f"mailbox:{mailbox_id}", by=task.request.id)
         return len(ids)
 
-    def sync_mailbox(_task: Any, mailbox_id: str) -> int:
+    def sync_mailbox(task: Any, mailbox_id: str) -> int:
         d.started(f"mailbox:{mailbox_id}")
         folders = mailbox_folders(d.context(), mailbox_id)
         for folder in folders:
-            d.queue(SYNC_FOLDER, mailbox_id, folder, key=f"folder:{mailbox_id}:{folder}")
+            key = f"folder:{mailbox_id}:{folder}"
+            d.queue(SYNC_FOLDER, mailbox_id, folder, key=key, by=task.request.id)
         return len(folders)
 
     def sync_folder(task: Any, mailbox_id: str, folder: str) -> int:
-        d.started(f"folder:{mailbox_id}:{folder}")
+        key = f"folder:{mailbox_id}:{folder}"
+        d.started(key)
         lock = f"leadlens:lock:folder:{mailbox_id}:{folder}"
         with renewed_lock(d.redis(), lock, settings.lock_seconds) as lost:
             if lost is None:
                 if task.request.retries >= _LOCK_RETRIES:
                     log.info("mailbox %s folder %r: busy elsewhere, left", mailbox_id, folder)
+                    d.queue(ENRICH_PENDING, key="enrich-pending", by=task.request.id)
                     return 0
                 raise task.retry(countdown=settings.lock_seconds / 2, max_retries=_LOCK_RETRIES)
             step = sync_folder_step(d.context(), mailbox_id, folder, stop=lost)
+        if step.transient:
+            # as in embedded mode: again after a delay that doubles, until the scheduler's
+            # next pass would come first
+            delay = settings.sync_backoff_seconds * 2**task.request.retries
+            if delay < min(settings.sync_poll_seconds, settings.sync_backoff_max_seconds):
+                raise task.retry(countdown=delay)
         if not step.complete:
-            d.queue(SYNC_FOLDER, mailbox_id, folder, key=f"folder:{mailbox_id}:{folder}")
-        if step.imported:
-            d.queue(ENRICH_PENDING, key="enrich-pending")
+            d.queue(SYNC_FOLDER, mailbox_id, folder, key=key, by=task.request.id)
+        # also when a pass ends with nothing new: this run may repeat one that died after
+        # committing its batch and before queueing the enrichment of it
+        if step.imported or step.complete:
+            d.queue(ENRICH_PENDING, key="enrich-pending", by=task.request.id)
         return step.imported
 
     def enrich_pending(task: Any) -> int:
@@ -186,19 +219,19 @@ def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]
                 queued += len(fresh)
         return queued
 
-    def enrich_ids(_task: Any, ids: list[str]) -> int:
+    def enrich_ids(task: Any, ids: list[str]) -> int:
         done = enrich_batch(d.context(), ids)
-        if done:
-            d.queue(REFRESH, False, key="refresh")
+        # also when another run enriched them first: that run may have died before this
+        d.queue(REFRESH, False, key="refresh", by=task.request.id)
         return done
 
     def refresh_all(task: Any, rebuild: bool) -> int:
-        d.started("refresh")
         with renewed_lock(d.redis(), "leadlens:lock:refresh", settings.lock_seconds) as lost:
             if lost is None:
-                if task.request.retries >= _LOCK_RETRIES:
-                    return 0
-                raise task.retry(countdown=settings.lock_seconds / 2, max_retries=_LOCK_RETRIES)
+                # the running refresh may have read the store before what asked for this
+                # one: wait for it; its key stays set meanwhile, so no third one queues
+                raise task.retry(countdown=settings.lock_seconds / 2)
+            d.started("refresh")
             return refresh(d.context(), rebuild=rebuild).profiles
 
     # two workers that enriched the same message at once: one commit fails, its retry finds
@@ -207,10 +240,10 @@ def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]
     return [
         (SYNC_ALL, sync_all, {}),
         (SYNC_MAILBOX, sync_mailbox, {}),
-        (SYNC_FOLDER, sync_folder, {}),
+        (SYNC_FOLDER, sync_folder, {"max_retries": None}),
         (ENRICH_PENDING, enrich_pending, {}),
         (ENRICH_BATCH, enrich_ids, enrich_retry),
-        (REFRESH, refresh_all, {}),
+        (REFRESH, refresh_all, {"max_retries": None}),
     ]
 
 

@@ -76,11 +76,13 @@ class WorkerContext:
 @dataclass(frozen=True, slots=True)
 class FolderStep:
     """What one `sync_folder_step` did: messages stored, whether the folder is now up to
-    date (False: call again to go on), and the error recorded on the mailbox, if any."""
+    date (False: call again to go on), the error recorded on the mailbox, if any, and
+    whether it may pass by itself (a network error, not refused credentials)."""
 
     imported: int
     complete: bool
     error: str | None = None
+    transient: bool = False
 
 
 def syncable_mailboxes(context: WorkerContext) -> list[str]:
@@ -144,8 +146,8 @@ def sync_folder_step(
                 max_batches=settings.sync_task_batches,
             )
     except ImapError as exc:
-        error, _ = record_failure(context.sessions, mailbox_id, exc)
-        return FolderStep(0, complete=True, error=error)
+        error, refused = record_failure(context.sessions, mailbox_id, exc)
+        return FolderStep(0, complete=True, error=error, transient=not refused)
     if done.complete:
         set_sync_state(context.sessions, mailbox_id, "idle")
         shared = context.metrics.shared

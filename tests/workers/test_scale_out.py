@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +18,7 @@ from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox, Message, MessageEmbedding, Topic
 from app.metrics import DURATIONS
+from app.workers.celery_app import QUEUES
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer, free_port
 from tests.sync.conftest import corpus, server_hashes, stored_hashes
@@ -40,6 +42,14 @@ def pg_url(postgres_server: PostgresServer, postgres_template: str) -> Iterator[
         yield urls[0]
 
 
+@pytest.fixture
+def sessions(pg_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on that database, for the test's own reads."""
+    engine = create_db_engine(pg_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
 def _counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:
     with sessions() as session:
         stored = session.scalar(select(func.count()).select_from(Message)) or 0
@@ -48,8 +58,20 @@ def _counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:
     return stored, enriched or 0, embedded or 0
 
 
+def _broker(redis_url: str) -> str:
+    """What waits in the broker: queue lengths, unacknowledged tasks, marks and locks."""
+    with Redis.from_url(redis_url) as client:
+        queues = {queue: client.llen(queue) for queue in QUEUES}
+        marks = sorted(k.decode() for k in client.scan_iter("leadlens:*") if b":metrics:" not in k)
+        return f"queued: {queues}, unacked: {client.hlen('unacked')}, keys: {marks}"
+
+
 def test_api_and_workers_sync_three_mailboxes_through_sigkills(
-    pg_url: str, redis_url: str, dovecot: DovecotServer, tmp_path: Path
+    pg_url: str,
+    sessions: sessionmaker[Session],
+    redis_url: str,
+    dovecot: DovecotServer,
+    tmp_path: Path,
 ) -> None:
     accounts = [dovecot.new_account() for _ in range(3)]
     for n, account in enumerate(accounts):
@@ -57,8 +79,6 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
         dovecot.append(account.username, "Sent", corpus(10, f"scale{n}-sent"))
     total = 210  # above the 200 messages that trigger topic clustering
     batch = 5
-    engine = create_db_engine(pg_url)
-    sessions = session_factory(engine)
     with sessions.begin() as session:
         admin = {"Authorization": f"Bearer {create_api_key(session, 'admin', 'scale')[1]}"}
     port = free_port()
@@ -72,6 +92,13 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
         lock_seconds="3",
     )
     children = Processes(env, tmp_path)
+
+    def report() -> str:
+        with sessions() as session:
+            states = [(m.state, m.last_error) for m in session.scalars(select(Mailbox))]
+        counts = f"stored, enriched, embedded: {_counts(sessions)}; mailboxes: {states}"
+        return f"{counts}\n{_broker(redis_url)}\n{children.tail()}"
+
     try:
         children.start("api", "serve", "--port", str(port))
         workers = [children.start(f"worker{i}", "worker", "--pool", "solo") for i in (1, 2)]
@@ -83,7 +110,7 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             except httpx.TransportError:
                 return False
 
-        until(healthy, "the API", 60, children.tail)
+        until(healthy, "the API", 60, report)
         mailbox_ids = []
         for account in accounts:
             body = {
@@ -99,19 +126,19 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             mailbox_ids.append(response.json()["id"])
 
         # kill a worker in the middle of the sync; a new one joins
-        until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, children.tail)
+        until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, report)
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait()
         assert _counts(sessions)[0] < total, "the sync ended before the kill"
         workers.append(children.start("worker3", "worker", "--pool", "solo"))
 
         # kill another in the middle of the enrichment: the last one finishes alone
-        until(lambda: 0 < _counts(sessions)[1] < total, "enrichment under way", 180, children.tail)
+        until(lambda: 0 < _counts(sessions)[1] < total, "enrichment under way", 180, report)
         workers[1].send_signal(signal.SIGKILL)
         workers[1].wait()
         assert _counts(sessions)[1] < total, "the enrichment ended before the kill"
 
-        until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, children.tail)
+        until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, report)
 
         def scrape() -> Samples:
             response = httpx.get(f"{base}/metrics", headers=admin, timeout=30)
@@ -123,7 +150,7 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             rebuilt = sample(found, f"{DURATIONS}_count", task="topics_rebuild") > 0
             return found if rebuilt and sample(found, "leadlens_profiles_stale") == 0 else None
 
-        metrics = until(refreshed, "topics and profiles", 120, children.tail)
+        metrics = until(refreshed, "topics and profiles", 120, report)
         assert workers[2].poll() is None
     finally:
         children.stop()
@@ -136,7 +163,6 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
         topics = session.scalar(select(func.count()).select_from(Topic))
     assert states == dict.fromkeys(mailbox_ids, "idle")
     assert topics
-    engine.dispose()
     assert sample(metrics, "leadlens_messages") == total
     assert sample(metrics, "leadlens_enrichment_backlog") == 0
     # A batch is counted by the worker that committed it, right after the commit: never
