@@ -153,6 +153,8 @@ def make_celery(settings: Settings, context: WorkerContext | None = None) -> Cel
             "visibility_timeout": visibility,
             "unacked_restore_interval": max(1.0, min(10.0, visibility / 4)),
             "unacked_restore_throttle": 1,
+            # a worker killed while it restores others' tasks holds this mutex till it expires
+            "unacked_mutex_expire": max(1.0, min(300.0, visibility / 4)),
         },
         beat_schedule={
             "sync-every-mailbox": {"task": SYNC_ALL, "schedule": settings.sync_poll_seconds},

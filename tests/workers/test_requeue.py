@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Customer, Mailbox
 from app.settings import Settings
-from app.workers._locks import renewed_lock
 from app.workers.celery_app import (
     ENRICH_BATCH,
     ENRICH_PENDING,
@@ -135,55 +134,52 @@ def test_a_mailbox_task_run_again_queues_the_folders_it_had_marked(
     assert queued(redis_url, "sync") == [(SYNC_FOLDER, [mailbox_id, "INBOX"])]
 
 
-def test_an_enrich_batch_run_again_after_its_commit_queues_the_refresh(
-    redis_url: str,
-    celery: Celery,
+@pytest.fixture
+def enriched(
     context: WorkerContext,
     settings: Settings,
     sessions: sessionmaker[Session],
     dovecot: DovecotServer,
     imap_account: Account,
-) -> None:
+) -> list[str]:
+    """The ids of four messages synced and enriched, as one batch."""
     dovecot.append(imap_account.username, "INBOX", corpus(4, "requeue"))
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
     assert sync_folder_step(context, mailbox_id, "INBOX").complete
     [ids] = enrich_batches(context)
-    # the first run committed the batch, marked the refresh, and died
     assert enrich_batch(context, ids) == 4
+    return ids
+
+
+def test_an_enrich_batch_run_again_after_its_commit_queues_the_refresh(
+    redis_url: str, celery: Celery, enriched: list[str]
+) -> None:
+    # the first run committed the batch, marked the refresh, and died
     mark(redis_url, "refresh", "run-1")
-    assert celery.tasks[ENRICH_BATCH].apply(args=[ids], task_id="run-2").get() == 0
+    assert celery.tasks[ENRICH_BATCH].apply(args=[enriched], task_id="run-2").get() == 0
     assert queued(redis_url, "rebuild") == []
-    assert celery.tasks[ENRICH_BATCH].apply(args=[ids], task_id="run-1").get() == 0
+    assert celery.tasks[ENRICH_BATCH].apply(args=[enriched], task_id="run-1").get() == 0
     assert queued(redis_url, "rebuild") == [(REFRESH, [False])]
 
 
+@pytest.mark.usefixtures("enriched")
 def test_a_refresh_asked_for_while_another_runs_waits_for_it_to_end(
-    redis_url: str,
-    celery: Celery,
-    context: WorkerContext,
-    settings: Settings,
-    sessions: sessionmaker[Session],
-    dovecot: DovecotServer,
-    imap_account: Account,
+    redis_url: str, celery: Celery, settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
-    dovecot.append(imap_account.username, "INBOX", corpus(4, "requeue"))
-    mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
-    assert sync_folder_step(context, mailbox_id, "INBOX").complete
-    [ids] = enrich_batches(context)
-    assert enrich_batch(context, ids) == 4
-    client = Redis.from_url(redis_url)
-    with start_worker(celery, perform_ping_check=False, loglevel="WARNING", queues=["rebuild"]):
+    with (
+        Redis.from_url(redis_url) as client,
+        start_worker(celery, perform_ping_check=False, loglevel="WARNING", queues=["rebuild"]),
+    ):
         # a refresh that read the store before this enrichment still runs elsewhere
-        with renewed_lock(client, "leadlens:lock:refresh", settings.lock_seconds) as held:
-            assert held is not None
-            assert dispatcher_of(celery).queue(REFRESH, False, key="refresh")
-            time.sleep(4 * settings.lock_seconds)  # past the three tries it used to give up after
-            assert profiles(sessions) == 0
+        client.set("leadlens:lock:refresh", "another worker", ex=60)
+        assert dispatcher_of(celery).queue(REFRESH, False, key="refresh")
+        time.sleep(4 * settings.lock_seconds)  # past the three tries it used to give up after
+        assert profiles(sessions) == 0
+        client.delete("leadlens:lock:refresh")
         deadline = time.monotonic() + 60
         while not profiles(sessions):
             assert time.monotonic() < deadline, "the refresh gave up"
             time.sleep(0.1)
-    client.close()
 
 
 @pytest.mark.parametrize("trouble", ["unreachable", "refused"])
