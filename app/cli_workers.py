@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -34,12 +35,26 @@ def _broker_settings() -> Settings:
     return settings
 
 
+def worker_settings(settings: Settings, concurrency: int) -> Settings:
+    """The settings each of ``concurrency`` worker processes runs with: unless
+    ``embedding_threads`` is set, their sentence models share this machine's cores."""
+    if settings.embedding_threads is not None or concurrency == 1:
+        return settings
+    share = max(1, len(os.sched_getaffinity(0)) // concurrency)
+    return settings.model_copy(update={"embedding_threads": share})
+
+
 def worker_command(
     queues: Annotated[
         str, typer.Option(help=f"Comma-separated queues to work on (of {', '.join(QUEUES)}).")
     ] = ",".join(QUEUES),
     concurrency: Annotated[
-        int, typer.Option(min=1, help="Tasks run at the same time (processes).")
+        int,
+        typer.Option(
+            min=1,
+            help="Tasks run at the same time (processes); each process's sentence model "
+            "gets cores / N threads unless LEADLENS_EMBEDDING_THREADS says otherwise.",
+        ),
     ] = 1,
     pool: Annotated[
         str, typer.Option(help="Celery pool: prefork (child processes) or solo (in this one).")
@@ -56,7 +71,7 @@ def worker_command(
         raise fail(f"unknown queue(s): {', '.join(unknown) or 'none given'}; use {QUEUES}")
     if pool not in {"prefork", "solo"}:
         raise fail("--pool must be prefork or solo")
-    settings = _broker_settings()
+    settings = worker_settings(_broker_settings(), concurrency)
     app = make_celery(settings)
     worker = app.Worker(
         queues=names,

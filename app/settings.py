@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     embedding_device: str | None = Field(
         default=None, description="torch device for the sentence model (default: cuda if any)."
     )
+    embedding_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="CPU threads of one process's sentence model (default: one per core; "
+        "`leadlens worker --concurrency N` gives each process cores / N).",
+    )
     enrich_batch_size: int = Field(
         default=256, ge=1, le=10_000, description="Messages enriched and committed per batch."
     )

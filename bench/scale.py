@@ -11,7 +11,9 @@ message stored and enriched and every profile built, for
 - (a) the embedded mode: `SyncRunner.run_once` then `EnrichmentRunner.enrich_now` in this
   process (what `leadlens serve` runs in its background threads), model load included;
 - (b) one `leadlens worker --pool solo` process and (c) two, on a throwaway redis-server,
-  after a `leadlens.sync_all` task is queued; process start and model load included.
+  after a `leadlens.sync_all` task is queued; process start and model load included;
+- (d) two again, each with half the cores for its sentence model
+  (`LEADLENS_EMBEDDING_THREADS`), as two workers sharing one machine should run.
 
 Prints messages/s of each and the ratios to (a).
 """
@@ -135,9 +137,12 @@ def embedded(url: str, backend: Literal["torch", "onnx-int8"]) -> tuple[int, flo
     return stored, seconds
 
 
-def with_workers(url: str, redis: str, backend: str, workers: int, total: int) -> float:
-    """(b), (c): ``workers`` worker processes; seconds until ``total`` messages are stored
-    and enriched and no profile is stale."""
+def with_workers(
+    url: str, redis: str, backend: str, workers: int, total: int, threads: int | None
+) -> float:
+    """(b), (c), (d): ``workers`` worker processes, their models on ``threads`` threads each
+    (None: every core); seconds until ``total`` messages are stored and enriched and no
+    profile is stale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
     env.update(
         LEADLENS_DATABASE_URL=url,
@@ -147,6 +152,8 @@ def with_workers(url: str, redis: str, backend: str, workers: int, total: int) -
         LEADLENS_EMBEDDING_BACKEND=backend,
         LEADLENS_SYNC_POLL_SECONDS="3600",
     )
+    if threads is not None:
+        env["LEADLENS_EMBEDDING_THREADS"] = str(threads)
     engine = create_db_engine(url)
     sessions = session_factory(engine)
     logs = Path(tempfile.mkdtemp(prefix="bench-scale-"))
@@ -185,7 +192,7 @@ def with_workers(url: str, redis: str, backend: str, workers: int, total: int) -
 
 
 def main() -> None:
-    """Seed once, then run (a), (b) and (c) on fresh databases; print rates and ratios."""
+    """Seed once, then run (a) to (d) on fresh databases; print rates and ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mailboxes", type=int, default=3)
     parser.add_argument("--customers", type=int, default=125)
@@ -208,10 +215,13 @@ def main() -> None:
         total, seconds = embedded(url, args.backend)
         rates = {"(a) embedded": total / seconds}
         print(f"(a) embedded: {total} messages in {seconds:.1f} s = {total / seconds:.1f} msg/s")
-        for workers in (1, 2):
-            url = fresh_store(postgres, f"scale_workers_{workers}", dovecot, accounts, own)
-            seconds = with_workers(url, redis.url(), args.backend, workers, total)
-            name = f"({'bc'[workers - 1]}) {workers} worker{'s' * (workers > 1)}"
+        half = max(1, len(os.sched_getaffinity(0)) // 2)
+        runs = {"(b) 1 worker": (1, None), "(c) 2 workers": (2, None)}
+        runs[f"(d) 2 workers x {half} thread{'s' * (half > 1)}"] = (2, half)
+        for n, (name, (workers, threads)) in enumerate(runs.items()):
+            url = fresh_store(postgres, f"scale_workers_{n}", dovecot, accounts, own)
+            # a Redis database each: what the killed workers of a run held stays behind
+            seconds = with_workers(url, redis.url(n), args.backend, workers, total, threads)
             rates[name] = total / seconds
             print(f"{name}: {total} messages in {seconds:.1f} s = {total / seconds:.1f} msg/s")
     finally:
@@ -222,7 +232,7 @@ def main() -> None:
         dovecot.close()
     base = rates["(a) embedded"]
     for name, rate in rates.items():
-        print(f"{name:>16}: {rate:7.1f} msg/s ({rate / base:.2f} × embedded)")
+        print(f"{name:>24}: {rate:7.1f} msg/s ({rate / base:.2f} × embedded)")
 
 
 if __name__ == "__main__":

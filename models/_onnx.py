@@ -177,10 +177,11 @@ def export_fp32(model_dir: Path, target: Path) -> None:
 class OnnxEncoder:
     """Raw (unnormalised) mean-pooled sentence vectors from an ONNX transformer graph."""
 
-    def __init__(self, model_file: Path, model_dir: Path) -> None:
+    def __init__(self, model_file: Path, model_dir: Path, threads: int | None = None) -> None:
+        """``threads``: CPU threads for one forward pass (None: onnxruntime's default)."""
         from transformers import AutoTokenizer
 
-        self._session = _session(model_file)
+        self._session = _session(model_file, threads)
         self._inputs = [node.name for node in self._session.get_inputs()]
         outputs = [node.name for node in self._session.get_outputs()]
         self._output = _OUTPUT if _OUTPUT in outputs else outputs[0]
@@ -201,11 +202,16 @@ class OnnxEncoder:
         return mean_pool(hidden, feeds.get("attention_mask", np.ones_like(ids)))
 
 
-def _session(model_file: Path) -> InferenceSession:
+def _session(model_file: Path, threads: int | None = None) -> InferenceSession:
     """An onnxruntime session on the CPU provider (onnxruntime would list Azure's first)."""
     import onnxruntime
 
-    return onnxruntime.InferenceSession(str(model_file), providers=["CPUExecutionProvider"])
+    options = onnxruntime.SessionOptions()
+    if threads is not None:
+        options.intra_op_num_threads = threads
+    return onnxruntime.InferenceSession(
+        str(model_file), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _quantize(source: Path, target: Path) -> None:

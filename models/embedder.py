@@ -109,6 +109,7 @@ def load_embedder(
     device: str | None = None,
     cache_dir: str | Path | None = None,
     batch_size: int = 64,
+    threads: int | None = None,
 ) -> Embedder:
     """Load a local sentence-transformers model as an :class:`Embedder`; never downloads.
 
@@ -126,11 +127,18 @@ def load_embedder(
     Later loads reuse it.
     The ONNX backend needs a mean-pooling model (as all-MiniLM-L6-v2 is).
 
+    ``threads`` caps the CPU threads of a forward pass (``None``: the library's default,
+    one per core); with the torch backend the cap holds for the whole process
+    (``torch.set_num_threads``). Processes that share a machine should share its cores.
+
     Raises ``FileNotFoundError`` when ``model_dir`` holds no weights and ``ValueError`` for
-    an unknown backend, a device the backend cannot use, or ``batch_size < 1``.
+    an unknown backend, a device the backend cannot use, ``batch_size < 1`` or
+    ``threads < 1``.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
     bundled = _bundled_model_dir()
     path = bundled if model_dir is None else Path(model_dir)
     if not path.is_dir():
@@ -139,7 +147,7 @@ def load_embedder(
     identity = f"{name}:{_weights_digest(path)[:8]}"
     encode: Callable[[list[str]], NDArray[np.float32]]
     if backend == "torch":
-        encode = _TorchEncoder(path, device)
+        encode = _TorchEncoder(path, device, threads)
         version = f"{identity}:fp32"
     elif backend == "onnx-int8":
         if device not in (None, "cpu"):
@@ -148,7 +156,7 @@ def load_embedder(
         root = Path(cache_dir) if cache_dir is not None else _default_cache_root()
         model_files = transformer_dir(path)
         folder = root / re.sub(r"[^A-Za-z0-9._-]+", "-", version)
-        encode = OnnxEncoder(int8_model(model_files, folder), model_files)
+        encode = OnnxEncoder(int8_model(model_files, folder), model_files, threads)
     else:
         raise ValueError(f"unknown backend {backend!r}: use 'torch' or 'onnx-int8'")
     return _LengthBatchedEmbedder(encode, version, batch_size)
@@ -190,10 +198,12 @@ class _LengthBatchedEmbedder:
 class _TorchEncoder:
     """Raw (unnormalised) sentence vectors from sentence-transformers, fp32."""
 
-    def __init__(self, model_dir: Path, device: str | None) -> None:
+    def __init__(self, model_dir: Path, device: str | None, threads: int | None) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
+        if threads is not None:
+            torch.set_num_threads(threads)
         if device is None:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         self._model = SentenceTransformer(str(model_dir), device=device, local_files_only=True)

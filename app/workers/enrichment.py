@@ -60,6 +60,7 @@ class EnrichmentRunner:
                     self.settings.embedding_model_dir,
                     backend=self.settings.embedding_backend,
                     device=self.settings.embedding_device,
+                    threads=self.settings.embedding_threads,
                 )
                 log.info("sentence model loaded: %s", self._embedder.version)
             return self._embedder

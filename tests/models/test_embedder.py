@@ -177,6 +177,8 @@ def test_load_embedder_refuses_bad_arguments(tmp_path: Path) -> None:
         load_embedder(backend="onnx-int8", device="cuda")
     with pytest.raises(ValueError, match="batch_size"):
         load_embedder(batch_size=0)
+    with pytest.raises(ValueError, match="threads"):
+        load_embedder(threads=0)
     with pytest.raises(FileNotFoundError):
         load_embedder(tmp_path)
     with pytest.raises(FileNotFoundError):
@@ -203,6 +205,25 @@ def test_int8_is_close_to_fp32(fp32: Embedder, int8: Embedder) -> None:
     assert quantized.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-5)
     assert cosines(quantized, fp32.embed(texts)).min() >= 0.95
+
+
+def test_a_thread_cap_holds_for_torch_and_for_the_onnx_session(
+    fp32: Embedder, int8: Embedder, onnx_cache: Path
+) -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        capped = load_embedder(device="cpu", threads=1)
+        assert torch.get_num_threads() == 1
+        np.testing.assert_allclose(capped.embed(MAIL), fp32.embed(MAIL), atol=1e-6)
+    finally:
+        torch.set_num_threads(before)
+    (model_file,) = onnx_cache.glob(f"*/{_onnx.INT8_FILE}")
+    session = _onnx._session(model_file, threads=1)
+    assert session.get_session_options().intra_op_num_threads == 1
+    capped = load_embedder(backend="onnx-int8", cache_dir=onnx_cache, threads=1)
+    np.testing.assert_allclose(capped.embed(MAIL), int8.embed(MAIL), atol=1e-6)
 
 
 def test_int8_second_load_reuses_the_export(

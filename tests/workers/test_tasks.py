@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -9,6 +10,7 @@ from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.cli_workers import worker_settings
 from app.db.tables import Mailbox, Message, MessageEmbedding
 from app.metrics import DURATIONS, Metrics
 from app.metrics_redis import SharedMetrics
@@ -168,3 +170,13 @@ def test_a_lock_whose_holder_died_frees_itself_and_a_lost_lock_is_reported(
         client.delete("lock:dead")  # taken away, as if it had expired
         assert isinstance(lost, threading.Event)
         assert lost.wait(2.0)
+
+
+def test_worker_processes_share_the_cores_unless_told() -> None:
+    cores = len(os.sched_getaffinity(0))
+    settings = Settings(secret_key="tasks-secret", _env_file=None)  # type: ignore[call-arg]
+    assert worker_settings(settings, 1).embedding_threads is None
+    assert worker_settings(settings, 2).embedding_threads == max(1, cores // 2)
+    assert worker_settings(settings, 4 * cores).embedding_threads == 1
+    told = settings.model_copy(update={"embedding_threads": 3})
+    assert worker_settings(told, 2).embedding_threads == 3
