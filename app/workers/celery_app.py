@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -98,20 +99,23 @@ class Dispatcher:
         it: when a worker dies between marking a key and queueing, the task runs again
         with the same id and queues after all (at worst a second copy, which is harmless),
         instead of leaving work unqueued until the mark expires."""
-        if key is not None and not self._mark(f"leadlens:queued:{key}", by):
-            return False
+        if key is not None:
+            [mine] = self._mark([f"leadlens:queued:{key}"], by or uuid.uuid4().hex)
+            if not mine:
+                return False
         self.app.send_task(task, args=list(args), queue=ROUTES[task], countdown=countdown)
         return True
 
-    def _mark(self, name: str, by: str | None) -> bool:
+    def _mark(self, names: list[str], by: str) -> list[bool]:
+        """Mark each of ``names`` as ``by``'s unless another marked it first (a mark lasts
+        the visibility timeout); for each, whether it is ``by``'s now."""
         ttl = max(1, int(self.settings.broker_visibility_timeout))
-        if by is None:
-            return bool(self.redis().set(name, "", nx=True, ex=ttl))
         pipe = self.redis().pipeline()
-        pipe.set(name, by, nx=True, ex=ttl)
-        pipe.get(name)
-        marked, holder = pipe.execute()
-        return bool(marked) or holder == by.encode()
+        for name in names:
+            pipe.set(name, by, nx=True, ex=ttl)
+            pipe.get(name)
+        holders = pipe.execute()[1::2]
+        return [holder == by.encode() for holder in holders]
 
     def started(self, key: str) -> None:
         """A task queued under ``key`` has started: the same work may be queued again."""
@@ -121,13 +125,8 @@ class Dispatcher:
         """Those of ``ids`` not queued for enrichment yet, now marked as queued by
         ``owner`` (a task id), and those ``owner`` marked already: a task delivered again
         after its worker died between marking and queueing queues them after all."""
-        ttl = max(1, int(self.settings.broker_visibility_timeout))
-        pipe = self.redis().pipeline()
-        for message_id in ids:
-            pipe.set(f"leadlens:enrich:{message_id}", owner, nx=True, ex=ttl)
-            pipe.get(f"leadlens:enrich:{message_id}")
-        marked = pipe.execute()[1::2]
-        return [i for i, by in zip(ids, marked, strict=True) if by == owner.encode()]
+        names = [f"leadlens:enrich:{message_id}" for message_id in ids]
+        return [i for i, mine in zip(ids, self._mark(names, owner), strict=True) if mine]
 
 
 def make_celery(settings: Settings, context: WorkerContext | None = None) -> Celery:

@@ -24,7 +24,7 @@ from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.tables import Base, Mailbox, Message
 from app.db.vector import HNSW_INDEX, include_name, uses_pgvector
 from tests.servers.postgres import PostgresServer
-from tests.store.vector_stores import opened_store, planned_search, unit_rows
+from tests.store.vector_stores import cosines, opened_store, planned_search, unit_rows
 
 
 def _store(engine: Engine, rows: NDArray[np.float32], prefix: str = "msg") -> list[str]:
@@ -184,9 +184,7 @@ def _exact(
     rows: NDArray[np.float32], ids: list[str], query: NDArray[np.float32]
 ) -> dict[str, float]:
     """Every row's cosine similarity to ``query``, in float64."""
-    matrix, target = rows.astype(np.float64), query.astype(np.float64)
-    sims = (matrix @ target) / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(target))
-    return dict(zip(ids, sims.tolist(), strict=True))
+    return dict(zip(ids, cosines(rows, query).tolist(), strict=True))
 
 
 def _ranked(similarity: dict[str, float], limit: int) -> list[str]:

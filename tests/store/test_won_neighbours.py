@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.repositories.won_neighbours import WonNeighbour, WonNeighbourRepository
 from app.db.tables import Customer, Topic
 from app.db.vector import WON_HNSW_INDEX
-from tests.store.vector_stores import planned_search, unit_rows
+from tests.store.vector_stores import cosines, planned_search, unit_rows
 
 OUTCOMES = ("won", "lost", "open")
 
@@ -44,8 +44,7 @@ def _expected(
     ids: list[str], rows: NDArray[np.float32], query: NDArray[np.float32], key: str, limit: int
 ) -> list[str]:
     """The won customers but ``key`` by exact cosine similarity (float64), best first."""
-    matrix, target = rows.astype(np.float64), query.astype(np.float64)
-    sims = (matrix @ target) / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(target))
+    sims = cosines(rows, query)
     won = [i for i in range(len(ids)) if i % 3 == 0 and ids[i] != key]
     return [ids[i] for i in sorted(won, key=lambda i: -sims[i])[:limit]]
 

@@ -69,6 +69,16 @@ def unit_rows(count: int, width: int, seed: int) -> NDArray[np.float32]:
     return rows.astype(np.float32)
 
 
+def cosines(rows: NDArray[np.float32], query: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Each row's exact cosine similarity to ``query``, in float64 (the answer to check a
+    store's search against)."""
+    matrix, target = rows.astype(np.float64), query.astype(np.float64)
+    similarity: NDArray[np.float64] = (matrix @ target) / (
+        np.linalg.norm(matrix, axis=1) * np.linalg.norm(target)
+    )
+    return similarity
+
+
 def planned_search(engine: Engine, table: str, search: Callable[[], T]) -> tuple[T, str]:
     """What ``search()`` returns, and PostgreSQL's plan (sequential scans off, after
     ``ANALYZE table``) of the one ``<=>`` statement it ran; fails if it ran another number."""
