@@ -47,6 +47,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, shared_embedder: Emb
     engine = create_db_engine(settings.database_url)
     upgrade(engine)
     sessions = session_factory(engine)
+    # Dated by the clock the product profiles with (silence makes customers lost); on any
+    # day it is the same mail moved by whole weeks (tests/demo/test_generator.py).
     corpus = generate(DEMO_CUSTOMERS, seed=11, now=utcnow().replace(second=0, microsecond=0))
     with Preparer(workers=0) as preparer:
         for rep, mbox in write_mboxes(corpus, folder / "mail").items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.demo._people import Profile
 from app.demo._rep import TZ_HOURS
@@ -272,12 +272,16 @@ def schedule(
 ) -> tuple[list[Step], list[datetime]]:
     """When each step of ``plan`` happens (UTC), in office hours of its writer's time zone.
 
-    The journey is laid out once from a random start early in the window, then moved
-    forward by whole weeks (which keeps every weekday and local hour) to a random place
-    that fits the outcome: lost-by-silence journeys end more than 90 days before ``now``,
-    open ones end within the last :data:`OPEN_RECENT_DAYS` days, all end before ``now``.
-    Steps that would still fall after ``now`` are dropped (long won journeys only).
+    Everything is laid out against the start of ``now``'s week (Monday 00:00 UTC), so the
+    same seed gives the same journeys for every ``now``, only moved by whole weeks: the
+    clock changes the dates, never which or how many messages there are. The journey is
+    laid out once from a random start early in the window, then moved forward by whole
+    weeks (which keeps every weekday and local hour) to a random place that fits the
+    outcome: lost-by-silence journeys end more than 90 days before that week, open ones
+    within :data:`OPEN_RECENT_DAYS` days of it, all before it. Steps that would still fall
+    after it are dropped (long won journeys only).
     """
+    now = week_start(now)
     start = now - timedelta(days=WINDOW_DAYS) + timedelta(hours=rng.uniform(0.0, 7 * DAY))
     times: list[datetime] = []
     current = start
@@ -295,6 +299,12 @@ def schedule(
     times = [t + weeks * _WEEK for t in times]
     keep = [i for i, t in enumerate(times) if t <= now - timedelta(hours=1)]
     return [plan.steps[i] for i in keep], [times[i] for i in keep]
+
+
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 UTC of the week ``moment`` (timezone-aware) falls in."""
+    utc = moment.astimezone(UTC)
+    return (utc - timedelta(days=utc.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _office_hours(t: datetime, tz_hours: float, rng: random.Random) -> datetime:

@@ -91,8 +91,10 @@ def generate(customers: int = 300, *, seed: int = 7, now: datetime | None = None
 
     ``now`` must be timezone-aware (ValueError otherwise, and for a negative size); it
     defaults to the current UTC time truncated to the minute. The same ``customers``,
-    ``seed`` and ``now`` give byte-identical messages, whatever the global random state.
-    About 12 messages per customer on average (300 customers: ~3,600 messages).
+    ``seed`` and ``now`` give byte-identical messages, whatever the global random state;
+    another ``now`` gives the same journeys moved by whole weeks (the same messages,
+    customers and outcomes, with other dates). About 12 messages per customer on average
+    (300 customers: ~3,600 messages).
     """
     return _generate(customers, seed, now)[0]
 

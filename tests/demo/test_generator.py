@@ -8,13 +8,14 @@ import random
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sklearn.metrics import roc_auc_score
 
 from app.demo import DemoCorpus, generate, write_mboxes
+from app.demo._journey import week_start
 from app.demo._writer import Truth
 from app.demo.generator import _generate
 from ingest.identity import IdentityResolver, Resolution, customer_key, registrable_domain
@@ -105,6 +106,40 @@ def test_now_is_aware_and_defaults_to_the_current_minute():
     assert corpus.now.utcoffset() == timedelta(0)
     assert (corpus.now.second, corpus.now.microsecond) == (0, 0)
     assert abs(datetime.now(UTC) - corpus.now) < timedelta(minutes=5)
+
+
+# Dates a test may run on: other weekdays, hours, months, years, time zones and DST sides.
+CLOCKS = (
+    NOW,
+    datetime(2026, 5, 3, 23, 59, tzinfo=UTC),
+    datetime(2026, 12, 7, 6, 31, tzinfo=UTC),
+    datetime(2027, 2, 28, 17, 0, tzinfo=timezone(timedelta(hours=-5))),
+    datetime(2028, 2, 29, 0, 0, tzinfo=timezone(timedelta(hours=9))),
+    datetime(2031, 7, 16, 11, 45, tzinfo=UTC),
+)
+
+
+def _shape(corpus: DemoCorpus, truth: dict[str, Truth]) -> list[tuple[str, str, str, str]]:
+    """Every message as (customer, kind, rep, time after the corpus's week start)."""
+    anchor = week_start(corpus.now)
+    return sorted((t.key, t.kind, t.rep, str(t.when - anchor)) for t in truth.values())
+
+
+def test_the_clock_moves_the_dates_and_nothing_else():
+    """Tests and the demo may run at any time: another ``now`` gives the same messages,
+    customers and outcomes, moved by whole weeks (the counts tests rely on included)."""
+    shapes, sizes = [], []
+    for clock in CLOCKS:
+        corpus, truth = _generate(40, 5, clock)
+        shapes.append(_shape(corpus, truth))
+        sizes.append({rep: len(mail) for rep, mail in corpus.mail.items()})
+        assert corpus.customers == _generate(40, 5, NOW)[0].customers
+        assert max(t.when for t in truth.values()) < clock
+        assert min(t.when for t in truth.values()) > clock - timedelta(days=560)
+    assert all(shape == shapes[0] for shape in shapes)
+    assert all(size == sizes[0] for size in sizes)
+    # tests/enrichment/test_topic_rebuild.py needs at least 100 messages of 12 customers
+    assert sum(len(m) for m in generate(12, seed=5, now=CLOCKS[2]).mail.values()) >= 100
 
 
 def test_four_reps_of_one_domain_with_mailboxes_oldest_first(small_seen: list[Seen]):
