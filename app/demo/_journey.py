@@ -263,7 +263,7 @@ WINDOW_DAYS = 540
 SILENCE_DAYS = 91
 """A journey lost by silence ends at least this long before ``now`` (SPEC §6: 90 days)."""
 OPEN_RECENT_DAYS = 60
-"""An open journey's last message is at most this old."""
+"""An open journey's last message is at most this old at the start of the week of ``now``."""
 _WEEK = timedelta(days=7)
 
 
