@@ -46,12 +46,18 @@ Task = Literal[
     "lookalike_training",
 ]
 TASKS: tuple[Task, ...] = get_args(Task)
+WorkerTask = Literal[
+    "sync_all", "sync_mailbox", "sync_folder", "enrich_pending", "enrich_batch", "refresh"
+]
+WORKER_TASKS: tuple[WorkerTask, ...] = get_args(WorkerTask)
 MAILBOX_STATES = ("idle", "syncing", "error", "disabled")
 OUTCOMES = ("won", "lost", "open")
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 DURATIONS = "leadlens_task_duration_seconds"
 INGESTED = "leadlens_messages_ingested"
 QUARANTINED = "leadlens_messages_quarantined"
+FAILURES = "leadlens_task_failures"
+FAILURES_HELP = "Background task runs that raised an error and are not retried, by task."
 # From a small batch (tens of milliseconds) to a topic rebuild over a large store (minutes).
 BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, math.inf)
 
@@ -125,9 +131,11 @@ class Metrics:
     for its parse; ``sync_mailbox`` is one complete pass over every folder of a mailbox
     (with a broker: from the listing of its folders until the task that brings the last of
     them up to date); ``enrich_batch`` and ``profile_batch`` one committed batch;
-    ``topics_rebuild`` and ``lookalike_training`` one run, scoring included) and the
+    ``topics_rebuild`` and ``lookalike_training`` one run, scoring included), the
     counters of mail ingested (``leadlens_messages_ingested_total``,
-    ``leadlens_messages_quarantined_total``) are recorded by whoever is given this object;
+    ``leadlens_messages_quarantined_total``) and of failed background tasks
+    (``leadlens_task_failures_total{task}``, one series per :data:`WORKER_TASKS` from the
+    start) are recorded by whoever is given this object;
     :meth:`watch_store` adds the store gauges. Safe to use from several threads.
 
     With ``shared`` (scale-out), observations are added to the cluster's totals in Redis
@@ -150,8 +158,11 @@ class Metrics:
             INGESTED, "Messages this process stored (duplicates left out).", registry=None
         )
         self._quarantined = Counter(QUARANTINED, "Inputs this process quarantined.", registry=None)
+        self._failures = Counter(FAILURES, FAILURES_HELP, ["task"], registry=None)
+        for name in WORKER_TASKS:
+            self._failures.labels(name)
         if shared is None:
-            for metric in (self._durations, self._ingested, self._quarantined):
+            for metric in (self._durations, self._ingested, self._quarantined, self._failures):
                 self.registry.register(metric)
         else:
             self.registry.register(shared)
@@ -174,6 +185,13 @@ class Metrics:
             self._ingested.inc(imported)
             self._quarantined.inc(quarantined)
             self._durations.labels("sync_batch").observe(seconds)
+
+    def task_failed(self, task: WorkerTask) -> None:
+        """Record that one run of ``task`` failed for good (it raised; no retry is coming)."""
+        if self.shared is not None:
+            self.shared.task_failed(task)
+        else:
+            self._failures.labels(task).inc()
 
     def watch_store(self, sessions: sessionmaker[Session]) -> None:
         """Report the store behind ``sessions`` at each scrape (replacing one watched before)."""

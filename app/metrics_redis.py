@@ -7,6 +7,8 @@ hashes, each observation in one MULTI/EXEC so that the totals move together:
   upper bound as Prometheus writes it, not cumulative), ``sum`` and ``created``;
 - ``leadlens:metrics:ingested`` and ``leadlens:metrics:quarantined``: ``value`` and
   ``created``;
+- ``leadlens:metrics:failures``: the count of each task's failures (a field named by the
+  task) and ``created``;
 - ``leadlens:metrics:pass:<mailbox id>``: the sync pass of a mailbox in progress (when it
   started, the folders still to finish), so that a pass spread over folder tasks is timed
   as ``sync_mailbox`` by the task that finishes its last folder.
@@ -36,7 +38,19 @@ from redis import Redis
 from redis.client import Pipeline
 from redis.exceptions import RedisError
 
-from app.metrics import BUCKETS, DURATIONS, INGESTED, QUARANTINED, TASKS, Metrics, Task
+from app.metrics import (
+    BUCKETS,
+    DURATIONS,
+    FAILURES,
+    FAILURES_HELP,
+    INGESTED,
+    QUARANTINED,
+    TASKS,
+    WORKER_TASKS,
+    Metrics,
+    Task,
+    WorkerTask,
+)
 from app.settings import Settings
 
 log = logging.getLogger("leadlens.metrics")
@@ -95,6 +109,13 @@ class SharedMetrics(Collector):
         _add_duration(pipe, "sync_batch", seconds)
         self._guarded(pipe.execute)
 
+    def task_failed(self, task: WorkerTask) -> None:
+        """Add one failed run of ``task``."""
+        pipe = self.client.pipeline()
+        pipe.hincrby(f"{PREFIX}failures", task, 1)
+        pipe.hsetnx(f"{PREFIX}failures", "created", time.time())
+        self._guarded(pipe.execute)
+
     def pass_started(self, mailbox_id: str, folders: Sequence[str]) -> None:
         """A sync pass over ``folders`` of a mailbox starts now (replacing one unfinished)."""
         key = f"{PREFIX}pass:{mailbox_id}"
@@ -116,6 +137,7 @@ class SharedMetrics(Collector):
         yield HistogramMetricFamily(DURATIONS, _DURATIONS_HELP, labels=["task"])
         yield CounterMetricFamily(INGESTED, _INGESTED_HELP, labels=[])
         yield CounterMetricFamily(QUARANTINED, _QUARANTINED_HELP, labels=[])
+        yield CounterMetricFamily(FAILURES, FAILURES_HELP, labels=["task"])
 
     def collect(self) -> Iterator[Metric]:
         """The totals read now, named and bucketed as a process's own registry does; none
@@ -143,6 +165,12 @@ class SharedMetrics(Collector):
             fields = found[key]
             value, created = float(fields.get("value", 0)), float(fields["created"])
             yield CounterMetricFamily(name, help_text, value=value, created=created)
+        fields = found["failures"]
+        created = float(fields["created"])
+        failures = CounterMetricFamily(FAILURES, FAILURES_HELP, labels=["task"])
+        for name in WORKER_TASKS:
+            failures.add_metric([name], float(fields.get(name, 0)), created=created)
+        yield failures
 
     def close(self) -> None:
         """Close the connections to Redis."""
@@ -150,7 +178,7 @@ class SharedMetrics(Collector):
 
     def _read(self) -> dict[str, dict[str, str]]:
         """Every hash of the totals (``created`` set now where missing), in one transaction."""
-        names = [f"task:{task}" for task in TASKS] + ["ingested", "quarantined"]
+        names = [f"task:{task}" for task in TASKS] + ["ingested", "quarantined", "failures"]
         now = time.time()
         pipe = self.client.pipeline()
         for name in names:

@@ -2,7 +2,9 @@
 
 Parsing is most of the CPU an import or a sync spends; a pool of worker processes (started
 with ``forkserver``, so the threads of the parent are never forked) parses one batch while
-the caller fetches or stores another.
+the caller fetches or stores another. A daemonic process (a child of Celery's prefork pool,
+which already runs one process per core) may not start processes: there every batch is
+parsed inline, whatever ``workers`` says.
 """
 
 from __future__ import annotations
@@ -23,13 +25,34 @@ log = logging.getLogger("leadlens.ingest")
 MIN_POOLED_BATCH = 32
 
 
+def may_start_processes() -> bool:
+    """Whether this process may start child processes: not when it is daemonic (a Celery
+    prefork child, a multiprocessing pool's worker), where multiprocessing refuses."""
+    return not multiprocessing.current_process().daemon
+
+
 class Preparer:
-    """Prepares batches of raw messages; ``workers=0`` does it inline in the caller."""
+    """Prepares batches of raw messages in up to ``workers`` processes; inline in the caller
+    with ``workers=0``, for batches under ``MIN_POOLED_BATCH``, and in a daemonic process."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._told_inline = False
+
+    def pooled(self) -> bool:
+        """Whether batches of ``MIN_POOLED_BATCH`` or more go to worker processes (checked
+        at each batch: the process may have become a daemonic child since it made this)."""
+        if self.workers == 0:
+            return False
+        if may_start_processes():
+            return True
+        with self._lock:
+            if not self._told_inline:
+                self._told_inline = True
+                log.info("a daemonic process (a prefork worker's child): parsing in process")
+        return False
 
     def __enter__(self) -> Self:
         return self
@@ -51,7 +74,7 @@ class Preparer:
 
     def submit(self, datas: Sequence[bytes]) -> Callable[[], list[Prepared]]:
         """Start preparing ``datas``; the returned call waits for the results, in order."""
-        if self.workers == 0 or len(datas) < MIN_POOLED_BATCH:
+        if len(datas) < MIN_POOLED_BATCH or not self.pooled():
             done = [prepare(data) for data in datas]
             return lambda: done
         chunk = max(1, len(datas) // (self.workers * 4))

@@ -68,13 +68,21 @@ def imap_config(mailbox: Mailbox, secrets: SecretBox, timeout: float) -> ImapCon
 
 
 def set_sync_state(
-    sessions: sessionmaker[Session], mailbox_id: str, state: str, error: str | None = None
+    sessions: sessionmaker[Session],
+    mailbox_id: str,
+    state: str,
+    error: str | None = None,
+    *,
+    keep_error: bool = False,
 ) -> None:
     """Show ``state`` on the mailbox (``idle`` also stamps ``last_sync_at`` and clears the
-    error; ``error`` records ``error``); a disabled or deleted mailbox is left alone."""
+    error; ``error`` records ``error``); a disabled or deleted mailbox is left alone, and
+    with ``keep_error`` so is one in state ``error``."""
     with sessions.begin() as session:
         mailbox = session.get(Mailbox, mailbox_id)
         if mailbox is None or mailbox.state == "disabled":
+            return
+        if keep_error and mailbox.state == "error":
             return
         mailbox.state = state
         if state == "idle":

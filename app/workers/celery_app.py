@@ -8,7 +8,9 @@ truth is the batch commit, so a task run again after a kill stores nothing twice
 workers never sync the same folder at once: each folder task holds a Redis lock that
 expires unless renewed (the broker is Redis anyway, and it works whichever database holds
 the store; a PostgreSQL advisory lock would pin one connection for the whole task and not
-exist on SQLite). A task queued already for the same work is not queued again.
+exist on SQLite). A task queued already for the same work is not queued again. A task that
+raises (an error that retrying would not mend: the ones that may pass are retried) is
+counted in ``leadlens_task_failures_total{task}`` and, for a sync task, shown on its mailbox.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery import Celery
@@ -24,8 +26,10 @@ from redis import Redis
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.metrics import Metrics
+from app.metrics import Metrics, WorkerTask
+from app.metrics_redis import broker_metrics
 from app.settings import Settings
+from app.sync.mailbox import set_sync_state
 from app.workers._locks import renewed_lock
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.tasks import (
@@ -55,12 +59,21 @@ ROUTES = {
     ENRICH_BATCH: "enrich",
     REFRESH: "rebuild",
 }
+LABELS: dict[str, WorkerTask] = {
+    SYNC_ALL: "sync_all",
+    SYNC_MAILBOX: "sync_mailbox",
+    SYNC_FOLDER: "sync_folder",
+    ENRICH_PENDING: "enrich_pending",
+    ENRICH_BATCH: "enrich_batch",
+    REFRESH: "refresh",
+}
 _LOCK_RETRIES = 3  # a busy folder is tried again after 1.5 lock lifetimes, then left
 
 
 class Dispatcher:
     """Queues tasks by name from any process (API, worker, scheduler), each piece of work
-    at most once while it waits; the worker's task functions and store open on first use."""
+    at most once while it waits; the worker's task functions and store open on first use,
+    and so does what they record into."""
 
     def __init__(self, app: Celery, settings: Settings, context: WorkerContext | None) -> None:
         self.app = app
@@ -68,6 +81,7 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._redis: Redis | None = None
         self._context = context
+        self._metrics = None if context is None else context.metrics
 
     def redis(self) -> Redis:
         """A client of the broker's Redis (made in this process on first use)."""
@@ -77,12 +91,37 @@ class Dispatcher:
                 self._redis = Redis.from_url(self.settings.broker_url)
             return self._redis
 
+    def metrics(self) -> Metrics:
+        """What the tasks of this process record into: the context's metrics (the cluster's
+        totals in the broker's Redis), made on first use, even when the store cannot open."""
+        with self._lock:
+            if self._metrics is None:
+                self._metrics = broker_metrics(self.settings)
+            return self._metrics
+
     def context(self) -> WorkerContext:
         """The task functions' context of this process (opened on first use, after fork)."""
+        metrics = self.metrics()
         with self._lock:
             if self._context is None:
-                self._context = WorkerContext.open(self.settings)
+                self._context = WorkerContext.open(self.settings, metrics)
             return self._context
+
+    def failed(self, task: str, args: Sequence[Any], exc: BaseException) -> None:
+        """A run of ``task`` raised ``exc`` and is not retried (an error that trying again
+        would not mend): count it in ``leadlens_task_failures_total``, and show it on the
+        mailbox a sync task was for (state ``error``, ``last_error`` saying what failed,
+        until a later pass brings every folder up to date)."""
+        self.metrics().task_failed(LABELS[task])
+        if task not in (SYNC_MAILBOX, SYNC_FOLDER):
+            return
+        mailbox_id = str(args[0])
+        where = f" (folder {args[1]!r})" if task == SYNC_FOLDER else ""
+        error = f"sync task failed{where}: {type(exc).__name__}: {exc}"
+        try:
+            set_sync_state(self.context().sessions, mailbox_id, "error", error)
+        except Exception:  # the store itself may be what failed: the log must say it all
+            log.exception("mailbox %s: could not record that its sync failed", mailbox_id)
 
     def queue(
         self,
@@ -162,8 +201,14 @@ def make_celery(settings: Settings, context: WorkerContext | None = None) -> Cel
     )
     dispatcher = Dispatcher(app, settings, context)
     app.leadlens_dispatcher = dispatcher
+
+    def on_failure(
+        task: Any, exc: BaseException, _id: str, args: Sequence[Any], _kw: Any, _info: Any
+    ) -> None:
+        dispatcher.failed(task.name, args, exc)
+
     for name, function, options in _tasks(dispatcher):
-        app.task(name=name, bind=True, shared=False, **options)(function)
+        app.task(name=name, bind=True, shared=False, on_failure=on_failure, **options)(function)
     return app
 
 

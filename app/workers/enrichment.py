@@ -117,6 +117,7 @@ class EnrichmentRunner:
             self.enrich_now()
         except Exception:
             log.exception("rebuild failed")
+            self.metrics.task_failed("refresh")
 
     def start(self) -> None:
         """Start the background thread."""
@@ -131,6 +132,7 @@ class EnrichmentRunner:
                 self.enrich_now()
             except Exception:
                 log.exception("enrichment failed; retrying later")
+                self.metrics.task_failed("enrich_pending")
             self._wake.wait(self.settings.enrich_poll_seconds)
             self._wake.clear()
 

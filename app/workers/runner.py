@@ -24,7 +24,7 @@ from app.ingestion.preparer import Preparer
 from app.metrics import Metrics
 from app.secrets import SecretBox
 from app.settings import Settings
-from app.sync.mailbox import MailboxResult, imap_config, sync_mailbox
+from app.sync.mailbox import MailboxResult, imap_config, set_sync_state, sync_mailbox
 from ingest.imap import ImapError, ImapSession
 
 log = logging.getLogger("leadlens.sync")
@@ -59,10 +59,17 @@ class _MailboxWorker:
         settings = self.runner.settings
         while not self.stop.is_set():
             self.wake.clear()
-            result = self.runner.sync_one(self.mailbox_id, self.stop)
-            if result is None or result.auth_failed:
-                break
-            if result.error:
+            try:
+                result = self.runner.sync_one(self.mailbox_id, self.stop)
+            except Exception as exc:
+                log.exception("mailbox %s: sync failed", self.mailbox_id)
+                self.runner.sync_failed(self.mailbox_id, exc)
+                failed = True
+            else:
+                if result is None or result.auth_failed:
+                    break
+                failed = result.error is not None
+            if failed:
                 failures += 1
                 delay = backoff_delay(
                     failures, settings.sync_backoff_seconds, settings.sync_backoff_max_seconds
@@ -160,6 +167,19 @@ class SyncRunner:
         if result.stored.imported and self.after_sync is not None:
             self.after_sync()
         return result
+
+    def sync_failed(self, mailbox_id: str, exc: Exception) -> None:
+        """A sync of this mailbox raised ``exc`` (IMAP trouble never does: it is a result):
+        count it (``leadlens_task_failures_total{task="sync_mailbox"}``) and show it on the
+        mailbox (state ``error``, ``last_error`` saying what failed)."""
+        if self.metrics is not None:
+            self.metrics.task_failed("sync_mailbox")
+        try:
+            set_sync_state(
+                self.sessions, mailbox_id, "error", f"sync failed: {type(exc).__name__}: {exc}"
+            )
+        except Exception:  # the store itself may be what failed: the log must say it all
+            log.exception("mailbox %s: could not record that its sync failed", mailbox_id)
 
     def mailbox_ids(self) -> list[str]:
         """The mailboxes this runner keeps in sync right now."""

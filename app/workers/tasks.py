@@ -59,12 +59,13 @@ class WorkerContext:
         self.enrichment = EnrichmentRunner(settings, sessions, embedder, metrics=self.metrics)
 
     @classmethod
-    def open(cls, settings: Settings) -> WorkerContext:
-        """A context on the store at ``settings.database_url``; raises
-        DatabaseNotMigratedError when its schema is not this version's."""
+    def open(cls, settings: Settings, metrics: Metrics | None = None) -> WorkerContext:
+        """A context on the store at ``settings.database_url``, recording into ``metrics``
+        (default as in the constructor); raises DatabaseNotMigratedError when its schema is
+        not this version's."""
         engine = create_db_engine(settings.database_url)
         ensure_migrated(engine)
-        return cls(settings, session_factory(engine))
+        return cls(settings, session_factory(engine), metrics=metrics)
 
     def close(self) -> None:
         """Stop the parser processes; close the connections of shared metrics."""
@@ -126,7 +127,8 @@ def sync_folder_step(
 ) -> FolderStep:
     """Store the next ``sync_task_batches`` batches of ``folder`` above its committed
     position (the caller must hold the folder's lock); a folder brought up to date marks
-    the mailbox ``idle``. Never raises for IMAP trouble: the error is shown on the mailbox."""
+    the mailbox ``idle``, unless another folder's error shows on it. Never raises for IMAP
+    trouble: the error is shown on the mailbox."""
     mailbox = _syncable(context, mailbox_id)
     if mailbox is None:
         return FolderStep(0, complete=True)
@@ -149,7 +151,8 @@ def sync_folder_step(
         error, refused = record_failure(context.sessions, mailbox_id, exc)
         return FolderStep(0, complete=True, error=error, transient=not refused)
     if done.complete:
-        set_sync_state(context.sessions, mailbox_id, "idle")
+        # a pass (`mailbox_folders`) starts with `syncing`: an error shown now is this pass's
+        set_sync_state(context.sessions, mailbox_id, "idle", keep_error=True)
         shared = context.metrics.shared
         seconds = None if shared is None else shared.folder_synced(mailbox_id, folder)
         if seconds is not None:

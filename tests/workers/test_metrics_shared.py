@@ -8,7 +8,7 @@ import logging
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.metrics import BUCKETS, DURATIONS, TASKS, Metrics
+from app.metrics import BUCKETS, DURATIONS, FAILURES, TASKS, WORKER_TASKS, Metrics
 from app.metrics_redis import SharedMetrics
 from tests.servers.postgres import free_port
 from tests.workers.support import Samples, sample, samples
@@ -27,7 +27,10 @@ def record(metrics: Metrics, part: int) -> None:
     if part == 0:
         metrics.batch_stored(5, 1, 0.03)
         metrics.observe("enrich_batch", 0.2)
+        metrics.task_failed("sync_folder")
     else:
+        metrics.task_failed("sync_folder")
+        metrics.task_failed("refresh")
         metrics.batch_stored(4, 0, 0.07)
         metrics.batch_stored(0, 2, 3.0)
         metrics.observe("enrich_batch", 0.25)  # on a bound: counted in that bucket
@@ -57,6 +60,9 @@ def test_observations_of_two_workers_add_up_in_the_same_series_as_embedded(
         assert buckets(shown, task) == [0] * 16
     assert sample(shown, "leadlens_messages_ingested_total") == 9
     assert sample(shown, "leadlens_messages_quarantined_total") == 3
+    assert {task: sample(shown, f"{FAILURES}_total", task=task) for task in WORKER_TASKS} == {
+        task: {"sync_folder": 2, "refresh": 1}.get(task, 0) for task in WORKER_TASKS
+    }
     # every process of the cluster shows the totals, each series created once for all
     assert samples(workers[0].exposition().decode()) == shown
     created = {key: v for key, v in shown.items() if key[0].endswith("_created")}
@@ -67,7 +73,7 @@ def test_observations_of_two_workers_add_up_in_the_same_series_as_embedded(
     record(embedded, 1)
     alone = samples(embedded.exposition().decode())
     assert alone.keys() == shown.keys()
-    assert len(created) == len(TASKS) + 2
+    assert len(created) == len(TASKS) + 2 + len(WORKER_TASKS)
     assert {k: v for k, v in alone.items() if k not in created} == pytest.approx(
         {k: v for k, v in shown.items() if k not in created}
     )
@@ -95,6 +101,7 @@ def test_without_redis_recording_goes_on_and_a_scrape_leaves_the_totals_out(
     for _ in range(3):
         metrics.batch_stored(5, 0, 0.1)
         metrics.observe("enrich_batch", 0.1)
+        metrics.task_failed("sync_folder")
     assert metrics.shared is not None
     metrics.shared.pass_started("mbx_1", ["INBOX"])
     assert metrics.shared.folder_synced("mbx_1", "INBOX") is None

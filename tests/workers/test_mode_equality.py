@@ -145,7 +145,7 @@ def _count(sessions: sessionmaker[Session], *where: ColumnElement[bool]) -> int:
 
 def _embedded(url: str, embedder: Embedder) -> int:
     """Sync every mailbox once, then enrich and profile in this process; messages stored."""
-    settings = Settings(database_url=url, secret_key=SecretStr(SECRET), parse_workers=0)
+    settings = Settings(database_url=url, secret_key=SecretStr(SECRET))
     engine = create_db_engine(url)
     sessions = session_factory(engine)
     sync = SyncRunner(settings, sessions, SecretBox.from_settings(settings))
@@ -163,7 +163,7 @@ def _embedded(url: str, embedder: Embedder) -> int:
 def _workers(url: str, redis_url: str, total: int, logs: Path) -> None:
     """Two sync+enrich workers until all ``total`` messages are enriched, then one rebuild
     worker (topics are clustered once over all of them, as in the embedded run)."""
-    children = Processes(worker_environment(url, redis_url, sync_task_batches="2"), logs)
+    children = Processes(worker_environment(url, redis_url), logs)
     engine = create_db_engine(url)
     sessions = session_factory(engine)
     enriched = Message.enriched_at.is_not(None)

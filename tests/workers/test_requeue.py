@@ -64,7 +64,6 @@ def settings(database_url: str, redis_url: str) -> Settings:
         sync_batch_size=5,
         sync_task_batches=1,
         lock_seconds=1.5,
-        parse_workers=0,
         _env_file=None,  # type: ignore[call-arg]
     )
 

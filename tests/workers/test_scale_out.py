@@ -1,10 +1,11 @@
-"""Scale-out for real: `leadlens serve`, the scheduler and `leadlens worker` processes on
-Redis and PostgreSQL sync three mailboxes; SIGKILLed workers lose nothing and double
-nothing, and the API's `/metrics` shows the workers' work."""
+"""Scale-out for real, as docker-compose.yml runs it: `leadlens serve`, the scheduler and
+`leadlens worker` processes (its command: a prefork pool of two) on Redis and PostgreSQL
+sync three mailboxes with its settings; workers SIGKILLed with their pools lose nothing and
+double nothing, and the API's `/metrics` shows the workers' work. A task that fails, or a
+mailbox in error, fails the test at once."""
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,14 +18,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox, Message, MessageEmbedding, Topic
-from app.metrics import DURATIONS
+from app.ingestion.preparer import MIN_POOLED_BATCH
+from app.metrics import DURATIONS, FAILURES, WORKER_TASKS
 from app.workers.celery_app import QUEUES
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer, free_port
 from tests.sync.conftest import corpus, server_hashes, stored_hashes
 from tests.workers.support import (
+    Failures,
     Processes,
     Samples,
+    deployed,
     fresh_databases,
     sample,
     samples,
@@ -73,26 +77,34 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
     dovecot: DovecotServer,
     tmp_path: Path,
 ) -> None:
+    batch = 40  # IMAP batches at least as large as those that go to the parser's pool
+    assert batch >= MIN_POOLED_BATCH
+    inbox, sent = 2 * batch, batch
     accounts = [dovecot.new_account() for _ in range(3)]
     for n, account in enumerate(accounts):
-        dovecot.append(account.username, "INBOX", corpus(60, f"scale{n}"))
-        dovecot.append(account.username, "Sent", corpus(10, f"scale{n}-sent"))
-    total = 210  # above the 200 messages that trigger topic clustering
-    batch = 5
+        dovecot.append(account.username, "INBOX", corpus(inbox, f"scale{n}"))
+        dovecot.append(account.username, "Sent", corpus(sent, f"scale{n}-sent"))
+    total = 3 * (inbox + sent)  # above the 200 messages that trigger topic clustering
     with sessions.begin() as session:
         admin = {"Authorization": f"Bearer {create_api_key(session, 'admin', 'scale')[1]}"}
     port = free_port()
+    # Beyond docker-compose.yml's settings, only times and units of work scaled down to a
+    # test of a few hundred messages (see SCALED_DOWN): batches so that a worker dies
+    # between two of them, and a killed worker's tasks and locks back within seconds.
     env = worker_environment(
         pg_url,
         redis_url,
         sync_batch_size=str(batch),
-        sync_task_batches="1",
         enrich_batch_size="12",
         broker_visibility_timeout="15",
         lock_seconds="3",
         sync_poll_seconds="10",
     )
     children = Processes(env, tmp_path)
+    failed = Failures(sessions, redis_url)
+    worker, _ = deployed("worker")
+    scheduler, _ = deployed("scheduler")
+    scheduler[scheduler.index("--schedule-file") + 1] = str(tmp_path / "schedule")
 
     def report() -> str:
         with sessions() as session:
@@ -104,8 +116,8 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
         children.start("api", "serve", "--port", str(port))
         # as deployed: the scheduler's passes are the backstop for a task message the broker
         # itself loses (kombu takes it off its queue before it records it as unacknowledged)
-        children.start("scheduler", "scheduler", "--schedule-file", str(tmp_path / "schedule"))
-        workers = [children.start(f"worker{i}", "worker", "--pool", "solo") for i in (1, 2)]
+        children.start("scheduler", *scheduler)
+        workers = [children.start(f"worker{i}", *worker) for i in (1, 2)]
         base = f"http://127.0.0.1:{port}"
 
         def healthy() -> bool:
@@ -129,20 +141,23 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             assert response.status_code == 201, response.text
             mailbox_ids.append(response.json()["id"])
 
-        # kill a worker in the middle of the sync; a new one joins
-        until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, report)
-        workers[0].send_signal(signal.SIGKILL)
-        workers[0].wait()
+        # kill a worker and its pool in the middle of the sync; a new one joins
+        until(lambda: _counts(sessions)[0] > 0, "the first batch", 60, report, failed)
+        children.kill(workers[0])
         assert _counts(sessions)[0] < total, "the sync ended before the kill"
-        workers.append(children.start("worker3", "worker", "--pool", "solo"))
+        workers.append(children.start("worker3", *worker))
 
-        # kill another in the middle of the enrichment: the last one finishes alone
-        until(lambda: 0 < _counts(sessions)[1] < total, "enrichment under way", 180, report)
-        workers[1].send_signal(signal.SIGKILL)
-        workers[1].wait()
+        # kill another in the middle of the enrichment, once every message is stored: the
+        # last one finishes alone
+        def enriching() -> bool:
+            stored, enriched, _ = _counts(sessions)
+            return stored == total and 0 < enriched < total
+
+        until(enriching, "enrichment under way", 180, report, failed)
+        children.kill(workers[1])
         assert _counts(sessions)[1] < total, "the enrichment ended before the kill"
 
-        until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, report)
+        until(lambda: _counts(sessions) == (total,) * 3, "everything", 300, report, failed)
 
         def scrape() -> Samples:
             response = httpx.get(f"{base}/metrics", headers=admin, timeout=30)
@@ -154,31 +169,33 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             rebuilt = sample(found, f"{DURATIONS}_count", task="topics_rebuild") > 0
             return found if rebuilt and sample(found, "leadlens_profiles_stale") == 0 else None
 
-        metrics = until(refreshed, "topics and profiles", 120, report)
+        metrics = until(refreshed, "topics and profiles", 120, report, failed)
         assert workers[2].poll() is None
     finally:
         children.stop()
     for mailbox_id, account in zip(mailbox_ids, accounts, strict=True):
         hashes = stored_hashes(sessions, mailbox_id)
-        assert len(hashes) == len(set(hashes)) == 70
+        assert len(hashes) == len(set(hashes)) == inbox + sent
         assert sorted(hashes) == sorted(server_hashes(dovecot, account.username))
     with sessions() as session:
         states = {m.id: (m.state, m.last_error) for m in session.scalars(select(Mailbox))}
         topics = session.scalar(select(func.count()).select_from(Topic))
-    # idle, or in the scheduler's next pass; never in error
+    # idle, or in the scheduler's next pass; never in error, and no task failed
     assert set(states) == set(mailbox_ids)
     assert {state for state, _ in states.values()} <= {"idle", "syncing"}, states
     assert not any(error for _, error in states.values()), states
+    assert failed() is None
+    assert {sample(metrics, f"{FAILURES}_total", task=task) for task in WORKER_TASKS} == {0}
     assert topics
     assert sample(metrics, "leadlens_messages") == total
     assert sample(metrics, "leadlens_enrichment_backlog") == 0
     # A batch is counted by the worker that committed it, right after the commit: never
     # twice (a task run again stores nothing again), but a worker killed between the two
-    # leaves its batch out, one at most per killed worker (a solo pool runs one task).
+    # leaves its batch out: one at most per process of its pool (two) killed in the sync.
     ingested = sample(metrics, "leadlens_messages_ingested_total")
     assert total - 2 * batch <= ingested <= total
     assert sample(metrics, "leadlens_messages_quarantined_total") == 0
-    committed = 3 * (60 // batch + 10 // batch)  # batches that stored something
+    committed = 3 * (inbox // batch + sent // batch)  # batches that stored something
     assert sample(metrics, f"{DURATIONS}_count", task="sync_batch") >= committed - 2
     assert sample(metrics, f"{DURATIONS}_count", task="enrich_batch") > 0
     assert sample(metrics, f"{DURATIONS}_count", task="profile_batch") > 0

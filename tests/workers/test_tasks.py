@@ -50,7 +50,6 @@ def test_a_folder_is_synced_one_batch_range_per_step_to_exactly_the_server(
         secret_key="tasks-secret",
         sync_batch_size=5,
         sync_task_batches=2,
-        parse_workers=0,
         _env_file=None,  # type: ignore[call-arg]
     )
     context = WorkerContext(settings, sessions)
@@ -86,7 +85,7 @@ def test_a_wrong_password_shows_on_the_mailbox_and_lists_no_folder(
     dovecot: DovecotServer,
     imap_account: Account,
 ) -> None:
-    settings = Settings(database_url=database_url, secret_key="tasks-secret", parse_workers=0)
+    settings = Settings(database_url=database_url, secret_key="tasks-secret")
     context = WorkerContext(settings, sessions)
     mailbox_id = add_mailbox(sessions, settings, dovecot, imap_account)
     dovecot.set_password(imap_account.username, "changed")
@@ -116,7 +115,6 @@ def test_enriching_a_batch_twice_enriches_it_once(
         database_url=database_url,
         broker_url=redis_url,
         secret_key="tasks-secret",
-        parse_workers=0,
         enrich_batch_size=4,
     )
     context = WorkerContext(settings, sessions, shared_embedder)
