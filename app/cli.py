@@ -11,13 +11,16 @@ import typer
 
 from app.cli_admin import apikey_cli, mailbox_cli
 from app.cli_demo import demo_command
+from app.cli_output import PlainCommand, quiet_libraries
 from app.cli_support import (
+    check_port,
     enrich_and_profile,
     err,
     fail,
     load_settings,
     progress,
     serve_forever,
+    sync_once,
 )
 from app.cli_workers import scheduler_command, serve_with_broker, worker_command
 from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
@@ -39,16 +42,40 @@ cli = typer.Typer(
     help="Turn a sales team's mailboxes into explained customer profiles.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
-db_cli = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+db_cli = typer.Typer(
+    help="Manage the database schema.", no_args_is_help=True, rich_markup_mode=None
+)
 cli.add_typer(db_cli, name="db")
+
+
+@cli.callback()
+def options(
+    ctx: typer.Context,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also show the libraries' own logs and progress bars (loading the sentence "
+            "model, migrations, IMAP, HTTP, Celery).",
+        ),
+    ] = False,
+) -> None:
+    """Options of every command, given before it: `leadlens --verbose demo`."""
+    if not verbose:
+        quiet_libraries(celery=ctx.invoked_subcommand not in {"worker", "scheduler"})
 
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the database at LEADLENS_DATABASE_URL to this version's schema."""
-    settings = load_settings(migration_log=True)
-    engine = create_db_engine(settings.database_url)
+    """Create or migrate the database (LEADLENS_DATABASE_URL) to this version's schema."""
+    settings = load_settings()
+    try:
+        engine = create_db_engine(settings.database_url)
+    except LeadlensError as exc:
+        raise fail(str(exc)) from None
     before = current_revision(engine)
     upgrade(engine)
     after = head_revision()
@@ -56,15 +83,21 @@ def db_upgrade() -> None:
     typer.echo(f"database {state} revision {after}")
 
 
-@cli.command("import")
+@cli.command("import", cls=PlainCommand)
 def import_command(
     path: Annotated[
-        Path, typer.Argument(help="An mbox file, a Maildir, or a folder of .eml files.")
+        Path,
+        typer.Argument(metavar="PATH", help="An mbox file, a Maildir, or a folder of .eml files."),
     ],
-    mailbox: Annotated[str, typer.Option("--mailbox", help="Name of the mailbox to import into.")],
+    mailbox: Annotated[
+        str,
+        typer.Option("--mailbox", metavar="NAME", help="Name of the mailbox to import into."),
+    ],
     own_domain: Annotated[
         list[str] | None,
-        typer.Option("--own-domain", help="A domain of your own company (repeatable)."),
+        typer.Option(
+            "--own-domain", metavar="DOMAIN", help="A domain of your own company (repeatable)."
+        ),
     ] = None,
     enrich: Annotated[
         bool,
@@ -74,30 +107,32 @@ def import_command(
         ),
     ] = True,
 ) -> None:
-    """Import messages from PATH; a second run of the same input adds nothing.
+    """Import an mbox file, a Maildir or a folder of .eml files.
 
-    The last line printed is `imported=<n> duplicates=<n> quarantined=<n>`; each
-    quarantined input is listed above it with the reason.
+    A second run of the same input adds nothing. What was imported is then enriched and
+    profiled (unless --no-enrich). The last line printed is `imported=<n> duplicates=<n>
+    quarantined=<n>`; each quarantined input is listed above it with the reason.
     """
     settings = load_settings()
-    engine = create_db_engine(settings.database_url)
     try:
+        engine = create_db_engine(settings.database_url)
         ensure_migrated(engine)
         total = count_messages(path) if path.exists() else 0
         sessions = session_factory(engine)
         with sessions.begin() as session:
             target = import_target(session, mailbox, own_domain or [])
-        with progress("importing") as bar:
-            task = bar.add_task("import", total=total)
-            with Preparer(settings.resolved_parse_workers()) as preparer:
-                result = import_path(
-                    sessions,
-                    target.id,
-                    path,
-                    settings.import_batch_size,
-                    preparer,
-                    on_progress=lambda n: bar.advance(task, n),
-                )
+        with (
+            progress("importing", total=total) as importing,
+            Preparer(settings.resolved_parse_workers()) as preparer,
+        ):
+            result = import_path(
+                sessions,
+                target.id,
+                path,
+                settings.import_batch_size,
+                preparer,
+                on_progress=importing.advance,
+            )
     except (LeadlensError, SourceError) as exc:
         raise fail(str(exc)) from None
     if enrich:
@@ -112,14 +147,15 @@ def import_command(
 
 @cli.command("rebuild")
 def rebuild_command() -> None:
-    """Enrich what is pending, re-cluster topics (ids and names of topics survive), rebuild
-    the profiles and retrain the lookalike model now.
+    """Re-cluster topics, rebuild profiles, retrain the lookalike now.
 
-    Prints the new `topics_version` and `model_version` (or why there is no model).
+    Enriches what is pending first. A topic keeps its id and the name given to it when it
+    is found again. Prints the new `topics_version` and `model_version` (or why there is
+    no model).
     """
     settings = load_settings()
-    engine = create_db_engine(settings.database_url)
     try:
+        engine = create_db_engine(settings.database_url)
         ensure_migrated(engine)
     except LeadlensError as exc:
         raise fail(str(exc)) from None
@@ -145,7 +181,9 @@ def _runner(settings: Settings) -> SyncRunner:
     engine = create_db_engine(settings.database_url)
     ensure_migrated(engine)
     sessions = session_factory(engine)
-    return SyncRunner(settings, sessions, SecretBox.from_settings(settings))
+    secrets = SecretBox.from_settings(settings)
+    secrets.check()
+    return SyncRunner(settings, sessions, secrets)
 
 
 @cli.command("sync")
@@ -154,10 +192,11 @@ def sync_command(
         bool, typer.Option("--once", help="Sync every mailbox once, print a summary, exit.")
     ] = False,
 ) -> None:
-    """Keep every IMAP mailbox in sync (IDLE where offered), or sync each once with --once.
+    """Keep every IMAP mailbox in sync, or sync each once (--once).
 
-    Several mailboxes are synced at the same time. Network errors are retried with
-    backoff; a mailbox whose login fails waits until its credentials change.
+    IDLE is used where offered. Several mailboxes are synced at the same time. Network
+    errors are retried with backoff; a mailbox whose login fails waits until its
+    credentials change.
     """
     settings = load_settings()
     try:
@@ -174,7 +213,7 @@ def sync_command(
         runner.stop()
         return
     try:
-        results = runner.run_once()
+        results = sync_once(runner)
     finally:
         runner.stop()
     for r in results:
@@ -196,10 +235,19 @@ def sync_command(
 
 @cli.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option(help="Listen address (LEADLENS_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Listen port (LEADLENS_PORT).")] = None,
+    host: Annotated[
+        str | None, typer.Option(metavar="ADDRESS", help="Listen address (LEADLENS_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(metavar="N", help="Listen port (LEADLENS_PORT).")
+    ] = None,
 ) -> None:
-    """Run the API and keep every mailbox in sync, in this one process (embedded default)."""
+    """Serve the API and the dashboard; sync and enrich meanwhile.
+
+    Embedded default: every mailbox is kept in sync and its new mail enriched in this one
+    process. With LEADLENS_BROKER_URL set this is only the API, queueing the work for
+    `leadlens worker`.
+    """
     settings = load_settings()
     try:
         engine = create_db_engine(settings.database_url)
@@ -207,6 +255,7 @@ def serve(
         sessions = session_factory(engine)
     except LeadlensError as exc:
         raise fail(str(exc)) from None
+    check_port(host or settings.host, port or settings.port)
     if settings.broker_url:
         serve_with_broker(settings, sessions, host, port)
         return

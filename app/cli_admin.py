@@ -8,32 +8,38 @@ password is read from stdin or an environment variable, a token from an environm
 from __future__ import annotations
 
 import getpass
+import json
 import logging
 import os
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.mailboxes.schemas import MailboxCreate, MailboxOut
 from app.api.mailboxes.service import create_mailbox, describe, list_mailboxes, remove_mailbox
 from app.apikeys import Scope, create_api_key, list_api_keys, revoke_api_key
+from app.cli_output import PlainCommand
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine, session_factory
 from app.errors import LeadlensError
 from app.secrets import SecretBox
 from app.settings import Settings
 
-apikey_cli = typer.Typer(help="Make and revoke API keys.", no_args_is_help=True)
-mailbox_cli = typer.Typer(help="Add, list and remove IMAP mailboxes.", no_args_is_help=True)
+apikey_cli = typer.Typer(
+    help="Make and revoke API keys.", no_args_is_help=True, rich_markup_mode=None
+)
+mailbox_cli = typer.Typer(
+    help="Add, list and remove IMAP mailboxes.", no_args_is_help=True, rich_markup_mode=None
+)
 
-out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _PICKED_UP = (
@@ -51,21 +57,35 @@ def _open_store() -> tuple[Settings, sessionmaker[Session]]:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    engine = create_db_engine(settings.database_url)
     try:
+        engine = create_db_engine(settings.database_url)
         ensure_migrated(engine)
     except LeadlensError as exc:
         raise _fail(exc.detail) from None
     return settings, session_factory(engine)
 
 
-def _table(*headers: str) -> Table:
-    """A table whose cells wrap instead of being cut, so ids can always be copied whole."""
-    table = Table()
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    return table
+def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Rows in aligned columns, each on one line however long (a terminal may fold it,
+    nothing here does): the id in the first column can always be copied whole."""
+    table = [headers, *([" ".join(cell.split()) for cell in row] for row in rows)]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(headers))]
+    for row in table:
+        cells = (
+            cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True)
+        )
+        typer.echo("  ".join(cells).rstrip())
+
+
+def _when(moment: datetime | None, otherwise: str = "") -> str:
+    return moment.isoformat(timespec="seconds") if moment else otherwise
+
+
+def _print_json(items: list[dict[str, Any]]) -> None:
+    typer.echo(json.dumps(items, indent=2, ensure_ascii=False))
+
+
+_JSON = typer.Option("--json", help="Print a JSON array instead of a table.")
 
 
 def _validation_text(error: ValidationError) -> str:
@@ -79,11 +99,19 @@ def _validation_text(error: ValidationError) -> str:
 @apikey_cli.command("create")
 def apikey_create(
     scope: Annotated[
-        Scope, typer.Option(help="What the key may do: read < write < admin.", show_choices=True)
+        Scope,
+        typer.Option(
+            metavar="[read|write|admin]", help="What the key may do: read < write < admin."
+        ),
     ],
-    name: Annotated[str | None, typer.Option(help="A label to recognise the key by.")] = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="A label to recognise the key by.")
+    ] = None,
 ) -> None:
-    """Make an API key; it is printed once, alone on the last line, and stored only hashed."""
+    """Make an API key, printed once alone on the last line.
+
+    Only its hash is stored: it cannot be shown again.
+    """
     _settings, sessions = _open_store()
     try:
         with sessions.begin() as session:
@@ -95,29 +123,51 @@ def apikey_create(
 
 
 @apikey_cli.command("list")
-def apikey_list() -> None:
-    """Show every API key: id, name, scope, when made, last used and revoked (no secrets)."""
+def apikey_list(as_json: Annotated[bool, _JSON] = False) -> None:
+    """Show every API key, never the key itself.
+
+    One line per key: id, name, scope, when made, last used and revoked.
+    """
     _settings, sessions = _open_store()
     with sessions() as session:
         keys = list_api_keys(session)
-    table = _table("id", "name", "scope", "created", "last used", "revoked")
-    for key in keys:
-        table.add_row(
-            key.id,
-            Text(key.name or ""),
-            key.scope,
-            key.created_at.isoformat(timespec="seconds"),
-            key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never",
-            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": key.id,
+                    "name": key.name,
+                    "scope": key.scope,
+                    "created_at": _when(key.created_at),
+                    "last_used_at": _when(key.last_used_at) or None,
+                    "revoked_at": _when(key.revoked_at) or None,
+                }
+                for key in keys
+            ]
         )
-    out.print(table)
+        return
+    rows = [
+        (
+            key.id,
+            key.name or "",
+            key.scope,
+            _when(key.created_at),
+            _when(key.last_used_at, "never"),
+            _when(key.revoked_at),
+        )
+        for key in keys
+    ]
+    _print_rows(("id", "name", "scope", "created", "last used", "revoked"), rows)
 
 
-@apikey_cli.command("revoke")
+@apikey_cli.command("revoke", cls=PlainCommand)
 def apikey_revoke(
-    key_id: Annotated[str, typer.Argument(help="The id `apikey list` shows.")],
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="The id `apikey list` shows.")],
 ) -> None:
-    """Revoke an API key for good: requests with it are refused from now on."""
+    """Revoke an API key for good.
+
+    Requests with it are refused from now on.
+    """
     _settings, sessions = _open_store()
     try:
         with sessions.begin() as session:
@@ -148,37 +198,52 @@ def _read_secret(
 
 @mailbox_cli.command("add")
 def mailbox_add(
-    host: Annotated[str, typer.Option(help="IMAP server host name or address.")],
-    username: Annotated[str, typer.Option(help="Login name.")],
-    port: Annotated[int, typer.Option(help="IMAP port (993 for tls, 143 otherwise).")] = 993,
+    host: Annotated[str, typer.Option(metavar="HOST", help="IMAP server host name or address.")],
+    username: Annotated[str, typer.Option(metavar="NAME", help="Login name.")],
+    port: Annotated[
+        int, typer.Option(metavar="N", help="IMAP port (993 for tls, 143 otherwise).")
+    ] = 993,
     security: Annotated[
-        str, typer.Option(help="tls (implicit TLS), starttls, or none (plain text).")
+        str,
+        typer.Option(
+            metavar="[tls|starttls|none]",
+            help="tls (implicit TLS), starttls, or none (plain text).",
+        ),
     ] = "tls",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
     ] = False,
     password_env: Annotated[
-        str | None, typer.Option(help="Read the password from this environment variable.")
+        str | None,
+        typer.Option(metavar="VAR", help="Read the password from this environment variable."),
     ] = None,
     oauth2_token_env: Annotated[
-        str | None, typer.Option(help="Read an OAuth2 token (XOAUTH2) from this variable.")
+        str | None,
+        typer.Option(metavar="VAR", help="Read an OAuth2 token (XOAUTH2) from this variable."),
     ] = None,
     folder: Annotated[
         list[str] | None,
-        typer.Option(help="A folder to sync (repeatable); default INBOX plus the Sent folder."),
+        typer.Option(
+            metavar="NAME",
+            help="A folder to sync (repeatable); default INBOX plus the Sent folder.",
+        ),
     ] = None,
     own_domain: Annotated[
         list[str] | None,
-        typer.Option(help="A domain of your own company (repeatable); the login's is added."),
+        typer.Option(
+            metavar="DOMAIN",
+            help="A domain of your own company (repeatable); the login's is added.",
+        ),
     ] = None,
     tls_verify: Annotated[
         bool, typer.Option("--tls-verify/--no-tls-verify", help="Check the server certificate.")
     ] = True,
     ca_file: Annotated[
-        str | None, typer.Option(help="PEM file of CAs to trust instead of the system ones.")
+        str | None,
+        typer.Option(metavar="FILE", help="PEM file of CAs to trust instead of the system ones."),
     ] = None,
 ) -> None:
-    """Add an IMAP mailbox after checking that the server accepts the login.
+    """Add an IMAP mailbox once its server accepts the login.
 
     The password or token is stored encrypted (LEADLENS_SECRET_KEY). The mailbox is synced
     by the running `leadlens serve` / `leadlens sync`, not by this command.
@@ -225,31 +290,46 @@ def _all_mailboxes(sessions: sessionmaker[Session]) -> list[MailboxOut]:
 
 
 @mailbox_cli.command("list")
-def mailbox_list() -> None:
-    """Show every IMAP mailbox: state, last sync, counts, last error (never a secret)."""
+def mailbox_list(as_json: Annotated[bool, _JSON] = False) -> None:
+    """Show every IMAP mailbox and its sync state, never a secret.
+
+    One line per mailbox: id, login, state, last sync, messages, quarantined, last error.
+    With --json, each as `GET /v1/mailboxes` shows it.
+    """
     _settings, sessions = _open_store()
-    table = _table("id", "mailbox", "state", "last sync", "messages", "quarantined", "last error")
-    for view in _all_mailboxes(sessions):
-        table.add_row(
+    views = _all_mailboxes(sessions)
+    if as_json:
+        _print_json([view.model_dump(mode="json") for view in views])
+        return
+    rows = [
+        (
             view.id,
-            Text(f"{view.username}@{view.host}:{view.port}"),
+            f"{view.username}@{view.host}:{view.port}",
             view.state,
-            view.last_sync_at.isoformat(timespec="seconds") if view.last_sync_at else "never",
+            _when(view.last_sync_at, "never"),
             str(view.messages),
             str(view.quarantined),
-            Text(view.last_error or ""),
+            view.last_error or "",
         )
-    out.print(table)
+        for view in views
+    ]
+    headers = ("id", "mailbox", "state", "last sync", "messages", "quarantined", "last error")
+    _print_rows(headers, rows)
+    if not rows:
+        err.print("no IMAP mailbox yet: add one with `leadlens mailbox add`")
 
 
-@mailbox_cli.command("remove")
+@mailbox_cli.command("remove", cls=PlainCommand)
 def mailbox_remove(
-    mailbox_id: Annotated[str, typer.Argument(help="The id `mailbox list` shows.")],
+    mailbox_id: Annotated[str, typer.Argument(metavar="ID", help="The id `mailbox list` shows.")],
     purge: Annotated[
         bool, typer.Option("--purge", help="Also delete its messages and quarantine.")
     ] = False,
 ) -> None:
-    """Stop syncing a mailbox (its mail is kept), or with --purge delete it and its mail."""
+    """Stop syncing a mailbox, or delete it with its mail (--purge).
+
+    Without --purge the mailbox is disabled and its mail is kept.
+    """
     _settings, sessions = _open_store()
     try:
         with sessions.begin() as session:

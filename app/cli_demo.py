@@ -13,7 +13,6 @@ import secrets
 import shlex
 import signal
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from datetime import datetime
 from email.parser import BytesHeaderParser
@@ -30,7 +29,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.api.mailboxes.schemas import MailboxCreate, MailboxUpdate
 from app.api.mailboxes.service import create_mailbox, update_mailbox
 from app.apikeys import create_api_key
-from app.cli_support import enrich_and_profile, err, fail, load_settings, progress, serve_forever
+from app.cli_support import (
+    check_port,
+    enrich_and_profile,
+    err,
+    fail,
+    load_settings,
+    progress,
+    serve_forever,
+    sync_once,
+)
 from app.db.migrations import upgrade
 from app.db.repositories.customer_views import CustomerFilter, CustomerViewRepository
 from app.db.repositories.enrichment import EnrichmentRepository
@@ -86,8 +94,10 @@ def _import(settings: Settings, sessions: sessionmaker[Session], corpus: DemoCor
     total = sum(len(messages) for messages in corpus.mail.values())
     with TemporaryDirectory(prefix="leadlens-demo-") as folder:
         paths = write_mboxes(corpus, Path(folder))
-        with progress("importing") as bar, Preparer(settings.resolved_parse_workers()) as prep:
-            task = bar.add_task("import", total=total)
+        with (
+            progress("importing", total) as importing,
+            Preparer(settings.resolved_parse_workers()) as prep,
+        ):
             for rep, path in paths.items():
                 with sessions.begin() as session:
                     target = import_target(session, rep, [corpus.own_domain])
@@ -97,7 +107,7 @@ def _import(settings: Settings, sessions: sessionmaker[Session], corpus: DemoCor
                     path,
                     settings.import_batch_size,
                     prep,
-                    on_progress=lambda n: bar.advance(task, n),
+                    on_progress=importing.advance,
                 )
                 imported += result.imported
     return imported
@@ -131,17 +141,16 @@ def _route(
 def _fill(server: DemoImapServer, corpus: DemoCorpus, total: int) -> int:
     """Append each rep's inbound mail to INBOX and sent mail to Sent, what is not there yet."""
     appended = 0
-    with progress("storing in dovecot") as bar:
-        task = bar.add_task("append", total=total)
+    with progress("storing in dovecot", total) as storing:
         for rep in corpus.reps:
             folders: dict[str, list[bytes]] = {"INBOX": [], "Sent": []}
             for raw in corpus.mail[rep]:
                 folders["Sent" if _sender(raw) == rep else "INBOX"].append(raw)
             for folder, mail in folders.items():
                 added = server.append_missing(
-                    rep, folder, mail, flags=("\\Seen",), on_progress=lambda n: bar.advance(task, n)
+                    rep, folder, mail, flags=("\\Seen",), on_progress=storing.advance
                 )
-                bar.advance(task, len(mail) - added)
+                storing.advance(len(mail) - added)
                 appended += added
     return appended
 
@@ -177,14 +186,7 @@ def _sync(settings: Settings, sessions: sessionmaker[Session], ids: list[str], t
     """Sync the mailboxes once with the sync runner; returns how many messages were new."""
     runner = SyncRunner(settings, sessions, SecretBox.from_settings(settings))
     try:
-        with ThreadPoolExecutor(max_workers=1) as pool, progress("syncing") as bar:
-            task = bar.add_task("sync", total=total)
-            future = pool.submit(runner.run_once, ids)
-            while not wait([future], timeout=0.2).done:
-                with sessions() as session:
-                    stored = MailboxRepository(session).message_counts(ids)
-                bar.update(task, completed=sum(stored.values()))
-            results = future.result()
+        results = sync_once(runner, ids, expected=total)
     finally:
         runner.stop()
     for result in results:
@@ -255,27 +257,41 @@ def _examples(settings: Settings, key: str, lead_id: str | None) -> list[str]:
 
 def demo_command(
     customers: Annotated[
-        int, typer.Option(min=20, max=5000, help="How many customers the exporter has.")
+        int,
+        typer.Option(min=20, max=5000, metavar="N", help="How many customers the exporter has."),
     ] = 300,
-    seed: Annotated[int, typer.Option(help="Seed of the generated mail.")] = 7,
+    seed: Annotated[int, typer.Option(metavar="N", help="Seed of the generated mail.")] = 7,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the API when done.")
     ] = True,
-    host: Annotated[str | None, typer.Option(help="Listen address (LEADLENS_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Listen port (LEADLENS_PORT).")] = None,
+    host: Annotated[
+        str | None, typer.Option(metavar="ADDRESS", help="Listen address (LEADLENS_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(metavar="N", help="Listen port (LEADLENS_PORT).")
+    ] = None,
     via: Annotated[
-        Via, typer.Option(help="imap: from a local dovecot; import: from files; auto: imap if any.")
+        Via,
+        typer.Option(
+            metavar="[auto|imap|import]",
+            help="imap: from a local dovecot; import: from files; auto: imap if any.",
+        ),
     ] = Via.AUTO,
 ) -> None:
-    """Fill the store with the mail of a fictional LED exporter (four reps, hundreds of
-    customers), through a local dovecot when one is installed, otherwise by import; enrich
-    and profile it, train the lookalike model, print an API key and example requests, then
-    serve. Running it again adds nothing new."""
+    """Fill the store with a fictional exporter's mail, and serve it.
+
+    The mail of an LED exporter (four reps, hundreds of customers) comes in through a
+    local dovecot when one is installed, otherwise by import. It is enriched and profiled,
+    the lookalike model is trained, and an admin API key and three example requests are
+    printed; then the API and the dashboard are served. A few minutes on two cores, each
+    step showing its progress. Running it again adds nothing new."""
     settings = load_settings()
     if host is not None or port is not None:
         settings = settings.model_copy(
             update={"host": host or settings.host, "port": port or settings.port}
         )
+    if serve:
+        check_port(settings.host, settings.port)
     binary = find_dovecot()
     if via is Via.IMAP and binary is None:
         raise fail(f"--via imap needs dovecot: {_INSTALL}")
@@ -283,10 +299,11 @@ def demo_command(
         stack.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _terminated))
         try:
             engine = create_db_engine(settings.database_url)
+            SecretBox.from_settings(settings).check()
             upgrade(engine)
             sessions = session_factory(engine)
-            err.print(f"generating the mail of {customers} customers…", highlight=False)
-            corpus = generate(customers, seed=seed, now=_demo_now(sessions))
+            with progress(f"generating the mail of {customers} customers", unit=None):
+                corpus = generate(customers, seed=seed, now=_demo_now(sessions))
             if _route(via, binary, sessions, corpus) is Via.IMAP and binary is not None:
                 imported = _over_imap(settings, sessions, corpus, binary, stack)
             else:
@@ -304,5 +321,4 @@ def demo_command(
         for example in _examples(settings, key, lead_id):
             typer.echo(example)
         if serve:
-            typer.echo(f"serving on http://{settings.host}:{settings.port} (docs at /docs)")
             serve_forever(settings, sessions, runner)

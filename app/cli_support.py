@@ -3,52 +3,77 @@ enrich → cluster → profile → score run with progress shown."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.markup import escape
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.cli_output import ConsoleHandler, Step, step
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.mailboxes import MailboxRepository
 from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
 from app.errors import LeadlensError
 from app.pipeline import ScoringResult, profile_and_score
 from app.profiles.lookalike import outcomes_digest_now
 from app.secrets import SecretBox
 from app.settings import Settings
+from app.sync.mailbox import MailboxResult
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 
-err = Console(stderr=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> typer.Exit:
     """Print ``message`` as an error on stderr; raise the returned exit (code 1)."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
-def progress(label: str) -> Progress:
-    """A progress bar on stderr that disappears when done (stdout stays for results)."""
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
+def check_port(host: str, port: int) -> None:
+    """Return when ``host:port`` can be listened on now; otherwise raise :func:`fail`'s exit
+    with one line saying how to choose another, before any long work starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise fail(
+                f"port {port} on {host} is in use by another program: stop it, or choose "
+                "another port with --port N or LEADLENS_PORT"
+            ) from None
+        raise fail(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose the address with "
+            "--host or LEADLENS_HOST and the port with --port or LEADLENS_PORT"
+        ) from None
 
 
-def load_settings(*, migration_log: bool = False) -> Settings:
-    """The settings of this process, with logging configured from them."""
+def progress(
+    label: str, total: int | None = None, unit: str | None = "messages"
+) -> AbstractContextManager[Step]:
+    """The progress of a long step on stderr (stdout stays for results): a live bar on a
+    terminal, plain lines every few seconds otherwise, and a summary line when it is done;
+    see :func:`app.cli_output.step`."""
+    return step(err, label, total=total, unit=unit)
+
+
+def load_settings() -> Settings:
+    """The settings of this process, with logging configured from them (the libraries' are
+    kept quiet by the `leadlens` callback unless --verbose is given)."""
     settings = Settings()
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+        level=settings.log_level.upper(),
+        format="%(levelname)s %(name)s %(message)s",
+        handlers=[ConsoleHandler(err)],
     )
-    if not migration_log:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
     return settings
 
 
@@ -65,30 +90,52 @@ def enrich_and_profile(
     with sessions() as session:
         pending = EnrichmentRepository(session).pending_count()
     if pending:
-        err.print("loading the sentence model…", highlight=False)
-        embedder = runner.embedder()
-        with progress("enriching") as bar:
-            task = bar.add_task("enrich", total=pending)
+        with progress("loading the sentence model", unit=None):
+            embedder = runner.embedder()
+        with progress("enriching", total=pending) as enriching:
             enrich_pending(
-                sessions,
-                embedder,
-                settings.enrich_batch_size,
-                on_progress=lambda n: bar.advance(task, n),
+                sessions, embedder, settings.enrich_batch_size, on_progress=enriching.advance
             )
     if rebuild or needs_rebuild(sessions):
-        err.print("clustering topics…", highlight=False)
-        rebuild_topics(sessions, seed=settings.topic_seed)
+        with progress("clustering topics", unit=None):
+            rebuild_topics(sessions, seed=settings.topic_seed)
     with sessions() as session:
         current, trained = outcomes_digest_now(session)
-    with progress("profiling") as bar:
-        task = bar.add_task("profile", total=None)
+    retrain = rebuild or current != trained
+    label = "profiling and training the lookalike model" if retrain else "profiling"
+    with progress(label, unit="customers") as profiling:
         return profile_and_score(
-            sessions,
-            runner.models,
-            settings,
-            retrain=rebuild or current != trained,
-            on_progress=lambda n: bar.advance(task, n),
+            sessions, runner.models, settings, retrain=retrain, on_progress=profiling.advance
         )
+
+
+def sync_once(
+    runner: SyncRunner, mailbox_ids: list[str] | None = None, expected: int | None = None
+) -> list[MailboxResult]:
+    """Sync the mailboxes (every syncable one by default) once with ``runner``, showing on
+    stderr how many new messages are stored; ``expected``: how many the mailboxes will hold
+    in all when done, when that is known. Results in mailbox order."""
+    ids = runner.mailbox_ids() if mailbox_ids is None else mailbox_ids
+
+    def stored() -> int:
+        with runner.sessions() as session:
+            return sum(MailboxRepository(session).message_counts(ids).values())
+
+    before = stored()
+    total = None if expected is None else max(0, expected - before)
+    with ThreadPoolExecutor(max_workers=1) as pool, progress("syncing", total) as syncing:
+        future = pool.submit(runner.run_once, ids)
+        while not wait([future], timeout=0.5).done:
+            syncing.update(stored() - before)
+        results = future.result()
+        syncing.update(sum(result.stored.imported for result in results))
+    return results
+
+
+def serving(host: str, port: int) -> str:
+    """The line that says where the API, its dashboard and its docs are served."""
+    base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    return f"serving on {base} — dashboard {base}/ui, API docs {base}/docs"
 
 
 def serve_forever(
@@ -117,6 +164,7 @@ def serve_forever(
     enrichment.start()
     runner.start()
     try:
+        typer.echo(serving(host or settings.host, port or settings.port))
         uvicorn.run(application, host=host or settings.host, port=port or settings.port)
     finally:
         runner.stop()

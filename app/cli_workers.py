@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.cli_support import fail, load_settings
+from app.cli_support import fail, load_settings, serving
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine
 from app.errors import LeadlensError
@@ -46,24 +46,33 @@ def worker_settings(settings: Settings, concurrency: int) -> Settings:
 
 def worker_command(
     queues: Annotated[
-        str, typer.Option(help=f"Comma-separated queues to work on (of {', '.join(QUEUES)}).")
+        str,
+        typer.Option(
+            metavar="LIST", help=f"Comma-separated queues to work on (of {', '.join(QUEUES)})."
+        ),
     ] = ",".join(QUEUES),
     concurrency: Annotated[
         int,
         typer.Option(
             min=1,
+            metavar="N",
             help="Tasks run at the same time (processes); each process's sentence model "
             "gets cores / N threads unless LEADLENS_EMBEDDING_THREADS says otherwise.",
         ),
     ] = 1,
     pool: Annotated[
-        str, typer.Option(help="Celery pool: prefork (child processes) or solo (in this one).")
+        str,
+        typer.Option(
+            metavar="[prefork|solo]",
+            help="Celery pool: prefork (child processes) or solo (in this one).",
+        ),
     ] = "prefork",
 ) -> None:
-    """Run a Celery worker on LEADLENS_BROKER_URL that syncs mailboxes, enriches mail and
-    rebuilds topics and profiles; any number may run, on any machine sharing the database.
+    """Run a Celery worker: sync mailboxes, enrich mail, rebuild.
 
-    Tasks are acknowledged when done: one a killed worker held goes to another worker.
+    It takes its tasks from LEADLENS_BROKER_URL and rebuilds topics and profiles too; any
+    number may run, on any machine sharing the database. Tasks are acknowledged when
+    done: one a killed worker held goes to another worker.
     """
     names = [name.strip() for name in queues.split(",") if name.strip()]
     unknown = sorted(set(names) - set(QUEUES))
@@ -86,11 +95,14 @@ def worker_command(
 
 def scheduler_command(
     schedule_file: Annotated[
-        Path, typer.Option(help="Where the scheduler remembers when each job last ran.")
+        Path,
+        typer.Option(metavar="FILE", help="Where the scheduler remembers when each job last ran."),
     ] = Path("leadlens-schedule"),
 ) -> None:
-    """Run the scheduler (Celery beat): queue a sync of every mailbox and the enrichment of
-    pending mail every LEADLENS_SYNC_POLL_SECONDS. Run exactly one."""
+    """Run the scheduler (Celery beat) that queues the periodic work.
+
+    Every LEADLENS_SYNC_POLL_SECONDS it queues a sync of every mailbox and the enrichment
+    of pending mail. Run exactly one."""
     settings = _broker_settings()
     app = make_celery(settings)
     app.Beat(loglevel=settings.log_level.upper(), schedule=str(schedule_file)).run()
@@ -116,4 +128,5 @@ def serve_with_broker(
         )
     except LeadlensError as exc:
         raise fail(str(exc)) from None
+    typer.echo(serving(host or settings.host, port or settings.port))
     uvicorn.run(application, host=host or settings.host, port=port or settings.port)

@@ -22,6 +22,22 @@ class DatabaseNotMigratedError(LeadlensError):
     status_code = 503
 
 
+class DatabaseUrlError(LeadlensError):
+    """The database URL cannot be used: malformed, a database or driver leadlens does not
+    support, or a SQLite file in a folder that does not exist."""
+
+    code = "database_url_invalid"
+    status_code = 503
+
+
+class DatabaseUnreachableError(LeadlensError):
+    """The database named by a valid URL cannot be connected to (server down, refused login,
+    unopenable SQLite file)."""
+
+    code = "database_unreachable"
+    status_code = 503
+
+
 class NotFoundError(LeadlensError):
     """An id or path named by the user does not exist."""
 

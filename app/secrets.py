@@ -76,6 +76,21 @@ class SecretBox:
         """Where the key comes from, in words (never the key)."""
         return "LEADLENS_SECRET_KEY" if self._key_file is None else f"the key file {self._key_file}"
 
+    def check(self) -> None:
+        """Raise :class:`SecretKeyError` now, at start-up, when the key will not be usable:
+        ``LEADLENS_SECRET_KEY`` empty, or the key file unreadable or empty, or missing in a
+        folder that does not exist (so that it could not be generated). Creates no file: a
+        missing key file in an existing folder is generated on first use as before."""
+        if self._key_file is not None and not os.path.lexists(self._key_file):
+            folder = self._key_file.absolute().parent
+            if not folder.is_dir():
+                raise SecretKeyError(
+                    f"the folder {folder} of the secret key file does not exist: create it, "
+                    "or set LEADLENS_SECRET_KEY_FILE or LEADLENS_SECRET_KEY"
+                )
+            return
+        self._cipher()
+
     def encrypt(self, plaintext: str) -> bytes:
         """A Fernet token (authenticated AES-128-CBC + HMAC) holding ``plaintext``."""
         return self._cipher().encrypt(plaintext.encode("utf-8"))
@@ -146,8 +161,16 @@ def _read_key_file(path: Path) -> str:
         mode = path.stat().st_mode
     except FileNotFoundError:
         raise
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SecretKeyError(f"cannot read the secret key file {path}: {exc}") from None
+    except OSError as exc:
+        raise SecretKeyError(
+            f"cannot read the secret key file {path} ({exc.strerror or exc}): make it a file "
+            "this user may read, or set LEADLENS_SECRET_KEY_FILE or LEADLENS_SECRET_KEY"
+        ) from None
+    except UnicodeDecodeError:
+        raise SecretKeyError(
+            f"the secret key file {path} is not UTF-8 text: restore the key it held, or set "
+            "LEADLENS_SECRET_KEY_FILE or LEADLENS_SECRET_KEY"
+        ) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("the secret key file %s can be read by other users: chmod 600 it", path)
     log.info("mailbox secrets are encrypted with the key in %s", path)

@@ -60,7 +60,8 @@ class Settings(BaseSettings):
         default=None,
         ge=0,
         le=64,
-        description="Processes that parse mail beside the main one (0: none; unset: by cores).",
+        description="Processes that parse mail beside the main one (0: none; unset: by cores); "
+        "none in a daemonic process, such as a prefork worker's child.",
     )
     embedding_model_dir: Path | None = Field(
         default=None,

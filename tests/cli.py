@@ -17,9 +17,11 @@ def leadlens(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m app ARGS`` on ``database_url``, with no other LEADLENS_* setting
-    than those in ``env``."""
+    than those in ``env``; stdout and stderr are pipes, not a terminal, 250 columns wide
+    unless ``env`` sets COLUMNS."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
-    environment.update(LEADLENS_DATABASE_URL=database_url, COLUMNS="250", **(env or {}))
+    environment.update(LEADLENS_DATABASE_URL=database_url, COLUMNS="250")
+    environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         input=stdin,

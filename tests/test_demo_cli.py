@@ -50,6 +50,10 @@ def _outcome(run: subprocess.CompletedProcess[str]) -> tuple[int, int, str]:
     key = next(line for line in lines if line.startswith("admin API key")).rsplit(" ", 1)[-1]
     imported = re.search(r"imported (\d+) new messages", run.stderr)
     assert imported, run.stderr
+    enriched = re.search(r"^enriching: (\d+) messages in \d+ (min \d\d )?s", run.stderr, re.M)
+    assert enriched and int(enriched.group(1)) == int(imported.group(1)), run.stderr
+    for noise in ("\x1b", "Loading weights", "INFO sentence_transformers", "INFO alembic"):
+        assert noise not in run.stderr, run.stderr
     return int(summary.group(1)), int(imported.group(1)), key
 
 
@@ -122,7 +126,7 @@ def test_demo_syncs_through_dovecot_serves_it_and_stops_it(
     mixed = _demo(url, "--via", "import")
     assert mixed.returncode == 1
     assert "came over IMAP" in mixed.stderr
-    assert len(mixed.stderr.strip().splitlines()) == 2  # "generating…" and the error
+    assert len(mixed.stderr.strip().splitlines()) == 2  # "generating …: done" and the error
 
 
 def _serve_then_terminate(url: str, folder: Path) -> tuple[str, int]:
@@ -139,6 +143,9 @@ def _serve_then_terminate(url: str, folder: Path) -> tuple[str, int]:
         )
     try:
         key = _wait_for_key(out, process)
+        assert f"dashboard http://{HOST}:{port}/ui, API docs http://{HOST}:{port}/docs" in (
+            out.read_text()
+        )
         dovecot_port = int(DOVECOT.search(err.read_text()).group(1))  # type: ignore[union-attr]
         assert port_open(dovecot_port)
         headers = {"Authorization": f"Bearer {key}"}

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from app.api.analytics.endpoints import router as analytics_router
 from app.api.contacts.endpoints import router as contacts_router
 from app.api.customers.endpoints import router as customers_router
+from app.api.docs import install_docs
 from app.api.errors import install_error_handlers
 from app.api.mailboxes.endpoints import router as mailboxes_router
 from app.api.operations.endpoints import router as operations_router
@@ -33,19 +34,24 @@ def create_app(
     enrichment: EnrichmentRunner | None = None,
     metrics: Metrics | None = None,
 ) -> FastAPI:
-    """The leadlens API for ``settings``; raises DatabaseNotMigratedError on an old schema.
+    """The leadlens API for ``settings``; raises a LeadlensError, before anything starts,
+    when the store cannot be used (DatabaseUrlError, DatabaseUnreachableError,
+    DatabaseNotMigratedError) or the secret key cannot be read (SecretKeyError).
 
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
     their transaction commits; without one they only store, and whatever process runs the
     sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
-    documentation (``/docs``, ``/openapi.json``: the schema, no data) needs an API key; the
-    dashboard under ``/ui`` takes one at ``/ui/login`` and keeps it in a cookie. The
+    documentation (``/docs``, ``/redoc``, ``/openapi.json``: the schema, no data, served
+    with no network) needs an API key; the dashboard under ``/ui`` takes one at
+    ``/ui/login`` and keeps it in a cookie. The
     database engine is disposed when the application shuts down. ``GET /metrics`` shows
     ``metrics`` (default: the enrichment runner's) with the store's gauges added.
     """
     engine = create_db_engine(settings.database_url)
+    secrets = SecretBox.from_settings(settings)
     try:
         ensure_migrated(engine)
+        secrets.check()
     except BaseException:
         engine.dispose()
         raise
@@ -55,10 +61,12 @@ def create_app(
         yield
         engine.dispose()
 
-    app = FastAPI(title="leadlens", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="leadlens", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.sessions = session_factory(engine)
-    app.state.secrets = SecretBox.from_settings(settings)
+    app.state.secrets = secrets
     app.state.sync = sync
     app.state.enrichment = enrichment or EnrichmentRunner(
         settings, app.state.sessions, metrics=metrics
@@ -66,6 +74,7 @@ def create_app(
     app.state.metrics = metrics or app.state.enrichment.metrics
     app.state.metrics.watch_store(app.state.sessions)
     install_error_handlers(app)
+    install_docs(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.vector import watch_engine
+from app.errors import DatabaseUnreachableError, DatabaseUrlError
+
+SUPPORTED_URLS = "sqlite:///path/to/leadlens.db or postgresql+psycopg://user@host/dbname"
+_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -20,18 +27,93 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout.
+def store_url(text: str) -> URL:
+    """``text`` as the URL of a store leadlens can use: SQLite (pysqlite) or PostgreSQL
+    (psycopg 3). Raises :class:`DatabaseUrlError`, naming the URL to use instead, for a
+    malformed URL, another database or driver, or a SQLite file whose folder is missing."""
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlError(
+            f"the database URL cannot be parsed: set LEADLENS_DATABASE_URL to {SUPPORTED_URLS}"
+        ) from None
+    shown = url.render_as_string(hide_password=True)
+    backend = url.drivername.partition("+")[0]
+    if backend == "postgres":
+        fixed = url.set(drivername=_SCHEMES["postgresql"]).render_as_string(hide_password=True)
+        raise DatabaseUrlError(
+            f"the database URL {shown} is not understood: write postgresql+psycopg:// instead "
+            f"of postgres:// ({fixed})"
+        )
+    if backend not in _DRIVERS:
+        raise DatabaseUrlError(
+            f"the database URL {shown} names {backend}, which leadlens does not support: "
+            f"use {SUPPORTED_URLS}"
+        )
+    try:
+        driver = url.get_dialect().driver
+    except NoSuchModuleError:
+        driver = url.drivername.partition("+")[2]
+    if driver != _DRIVERS[backend]:
+        fixed = url.set(drivername=_SCHEMES[backend]).render_as_string(hide_password=True)
+        raise DatabaseUrlError(
+            f"the database URL {shown} asks for the driver {driver}, which leadlens does not "
+            f"support: use {fixed}"
+        )
+    if backend == "sqlite":
+        _check_sqlite_folder(url)
+    return url
 
-    PostgreSQL engines learn on their first connection whether embeddings are pgvector.
+
+def _check_sqlite_folder(url: URL) -> None:
+    """Refuse a SQLite file in a missing folder (SQLite would say only "unable to open")."""
+    if not url.database or url.database == ":memory:" or "uri" in url.query:
+        return
+    folder = Path(url.database).absolute().parent
+    if not folder.is_dir():
+        raise DatabaseUrlError(
+            f"the folder {folder} of the SQLite database does not exist: create it, or set "
+            "LEADLENS_DATABASE_URL to a file in a folder that does"
+        )
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for the store at ``url``, connected once to prove that it can be reached.
+
+    SQLite files get WAL, foreign keys and a busy timeout; PostgreSQL engines learn on
+    their first connection whether embeddings are pgvector. Raises
+    :class:`DatabaseUrlError` for a URL leadlens cannot use (see :func:`store_url`) and
+    :class:`DatabaseUnreachableError` when no connection can be made, each in one line
+    that says what to do.
     """
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+    parsed = store_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    engine = create_engine(url, pool_pre_ping=True)
-    watch_engine(engine)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True)
+        watch_engine(engine)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _unreachable(parsed, exc) from None
     return engine
+
+
+def _unreachable(url: URL, exc: DBAPIError) -> DatabaseUnreachableError:
+    lines = (line.strip() for line in str(exc.orig).splitlines())
+    reason = "; ".join(line for line in lines if line).removeprefix("connection failed: ")
+    if url.get_backend_name() == "sqlite":
+        return DatabaseUnreachableError(
+            f"cannot open the SQLite database {url.database} ({reason}): it must be a file "
+            "this user may read and write, or set LEADLENS_DATABASE_URL to another one"
+        )
+    return DatabaseUnreachableError(
+        f"cannot connect to the database {url.render_as_string(hide_password=True)} "
+        f"({reason}): start PostgreSQL there, or correct LEADLENS_DATABASE_URL"
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from app.db.tables import Mailbox
 from app.settings import Settings
 from tests.api.conftest import bearer
 from tests.cli import leadlens
+from tests.mail import make_email
 from tests.servers.dovecot import HOST, Account, DovecotServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -31,9 +34,15 @@ def test_apikey_create_prints_a_working_key_last(database_url: str, settings: Se
     with TestClient(create_app(settings)) as client:
         assert client.get("/v1/mailboxes", headers=bearer(admin_key)).status_code == 200
         assert client.get("/v1/mailboxes", headers=bearer(read_key)).status_code == 403
-    listing = leadlens(database_url, "apikey", "list")
-    assert "ops" in listing.stdout
+    listing = leadlens(database_url, "apikey", "list", env={"COLUMNS": "80"})
     assert admin_key not in listing.stdout
+    admin_id = admin.stderr.split("created API key ")[1].split()[0]
+    rows = [line.split() for line in listing.stdout.splitlines()[1:]]
+    assert [row[:3] for row in rows if "ops" in row] == [[admin_id, "ops", "admin"]]
+    as_json = json.loads(leadlens(database_url, "apikey", "list", "--json").stdout)
+    assert [(key["id"], key["name"]) for key in as_json if key["scope"] == "admin"] == [
+        (admin_id, "ops")
+    ]
 
 
 def test_apikey_create_needs_a_valid_scope(database_url: str) -> None:
@@ -74,20 +83,46 @@ def test_mailbox_add_list_remove(
     assert (mailbox.folders, mailbox.own_domains) == (["INBOX"], ["lumora.com"])
     assert imap_account.password not in added.stdout + added.stderr
 
-    listing = leadlens(database_url, "mailbox", "list")
+    dovecot.append(imap_account.username, "INBOX", _inquiries(3))
+    synced = leadlens(database_url, "sync", "--once")
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.splitlines()[-1].startswith("mailboxes=1 failed=0 imported=3 ")
+    assert re.search(r"^syncing: 3 messages in \d+ s", synced.stderr, re.MULTILINE)
+    assert "\x1b" not in synced.stderr
+    assert "imapclient" not in synced.stderr
+
+    listing = leadlens(database_url, "mailbox", "list", env={"COLUMNS": "80"})
     assert listing.returncode == 0, listing.stderr
-    assert mailbox.id in listing.stdout
-    assert imap_account.username in listing.stdout
+    header, *rows = listing.stdout.splitlines()
+    assert header.split()[:3] == ["id", "mailbox", "state"]
+    assert [row.split()[0] for row in rows] == [mailbox.id]  # whole, on one line
+    assert imap_account.username in rows[0]
     assert imap_account.password not in listing.stdout
+    listed_id = rows[0].split()[0]
+    (as_json,) = json.loads(leadlens(database_url, "mailbox", "list", "--json").stdout)
+    assert (as_json["id"], as_json["messages"], as_json["state"]) == (mailbox.id, 3, "idle")
 
     again = leadlens(database_url, "mailbox", "add", *options, "--password-stdin", stdin="x\n")
     assert again.returncode == 1
     assert "mailbox_exists" in again.stderr
 
-    removed = leadlens(database_url, "mailbox", "remove", mailbox.id, "--purge")
+    removed = leadlens(database_url, "mailbox", "remove", listed_id, "--purge")
     assert removed.returncode == 0, removed.stderr
     with sessions() as session:
         assert session.get(Mailbox, mailbox.id) is None
+
+
+def _inquiries(count: int) -> list[bytes]:
+    return [
+        make_email(
+            sender=f"buyer{i}@customer.test",
+            to="rep@lumora.com",
+            subject=f"LED panels, inquiry {i}",
+            body=f"Please quote {100 + i} pcs.",
+            message_id=f"cli-{i}@customer.test",
+        )
+        for i in range(count)
+    ]
 
 
 def test_mailbox_add_refuses_a_wrong_password(

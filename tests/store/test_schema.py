@@ -67,8 +67,12 @@ def test_db_upgrade_command_then_serve_check_passes(tmp_path: Path) -> None:
     first = leadlens(url, "db", "upgrade")
     assert first.returncode == 0, first.stderr
     assert f"revision {head_revision()}" in first.stdout
+    assert "alembic" not in first.stderr  # its INFO lines only with --verbose
     second = leadlens(url, "db", "upgrade")
     assert "already at" in second.stdout
+    verbose = leadlens(f"sqlite:///{tmp_path / 'verbose.db'}", "--verbose", "db", "upgrade")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "INFO alembic.runtime.migration Running upgrade" in verbose.stderr
     engine = create_db_engine(url)
     try:
         assert current_revision(engine) == head_revision()

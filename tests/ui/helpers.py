@@ -1,9 +1,17 @@
-"""Helpers of the dashboard tests: sign in, seed an IMAP mailbox, read numbers off pages."""
+"""Helpers of the dashboard tests: sign in, seed an IMAP mailbox, read numbers off pages,
+serve the app on a real port."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,6 +20,29 @@ from app.db.tables import FolderState
 from app.db.types import utcnow
 
 LAST_ERROR = "imap.example.com: connection refused (retrying in 40 s)"
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn serving ``app`` in a thread on a free port of 127.0.0.1; yields its base URL
+    and stops it on exit."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", ws="none", http="h11", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        sock.close()
 
 
 def sign_in(client: TestClient, key: str) -> None:

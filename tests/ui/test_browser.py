@@ -8,9 +8,6 @@ without either; with ``CI=true`` they fail. Screenshots go to ``artifacts/ui/``.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-import uvicorn
 
 from app.api.main import create_app
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
-from tests.conftest import REPO_ROOT, skip_or_fail
+from tests.conftest import REPO_ROOT
 from tests.demo_store import demo_settings_for
-from tests.ui.helpers import LAST_ERROR, seed_imap_mailbox
+from tests.ui.helpers import LAST_ERROR, seed_imap_mailbox, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = REPO_ROOT / "artifacts" / "ui"
 
 
@@ -73,41 +67,11 @@ def live(
         keys["admin"] = create_api_key(session, "admin", "browser admin")[1]
     mailbox_id = seed_imap_mailbox(sessions)
     app = create_app(settings, enrichment=EnrichmentRunner(settings, sessions, shared_embedder))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", ws="none", http="h11", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield Live(f"http://127.0.0.1:{port}", keys, mailbox_id)
+        with serving(app) as base_url:
+            yield Live(base_url, keys, mailbox_id)
     finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
         engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, driven by Playwright (skips locally without them)."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("the `playwright` package is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
