@@ -4,6 +4,8 @@ one that often goes with it). Also the word lists of the valid-inquiry check."""
 
 from __future__ import annotations
 
+import re
+
 from models.lexicon import Rule, rules, word_set
 
 __all__ = [
@@ -12,6 +14,7 @@ __all__ = [
     "GENERIC_CJK",
     "GENERIC_WORDS",
     "INTENT_RULES",
+    "ORDER_PLACEMENT",
     "UPPER_ONLY",
 ]
 
@@ -120,19 +123,33 @@ INTENT_RULES: tuple[Rule, ...] = (
     *rules(
         _I + "purchase_order",
         0.85,
-        """purchase order|po|p.o.|po no|po number|our po|
-        new po|attached po|order confirmation|confirm the order|confirm our order|
-        place an order|place the order|placing an order|place order|
-        we would like to order|we want to order|please find our order|proforma invoice|
-        pi|sales contract|orden de compra|nuestro pedido|confirmamos el pedido|
-        hacer un pedido|realizar un pedido|pedido de compra|ordem de compra|
-        fazer um pedido|confirmamos o pedido|nosso pedido|bon de commande|passer commande|
-        passer une commande|confirmons la commande|notre commande|bestellung|wir bestellen|
-        auftragsbestätigung|bestellnummer|unsere bestellung|hiermit bestellen wir|
-        оформить заказ|подтверждаем заказ|наш заказ|размещаем заказ|订单|下单|采购订单|
-        确认订单|形式发票""",
+        """purchase order|our po|new po|attached po|attached our po|confirm the order|
+        confirm our order|place an order|place the order|placing an order|placing the order|
+        place order|we would like to order|we want to order|please find our order|
+        please find attached our order|find attached our order|we hereby order|
+        orden de compra|nuestro pedido|confirmamos el pedido|hacer un pedido|
+        realizar un pedido|pedido de compra|ordem de compra|fazer um pedido|
+        confirmamos o pedido|nosso pedido|bon de commande|passer commande|
+        passer une commande|confirmons la commande|notre commande|wir bestellen|
+        unsere bestellung|hiermit bestellen wir|оформить заказ|подтверждаем заказ|
+        подтверждаем первый заказ|размещаем заказ|наш заказ|новый заказ|хотим заказать|
+        заказываем|采购订单|确认订单|下单""",
     ),
-    *rules(_I + "purchase_order", 0.5, "contract|заказ|contrato|contrat|vertrag|合同"),
+    # The buyer's order number, or the order itself named: an order, or mail about one.
+    *rules(
+        _I + "purchase_order",
+        0.5,
+        """po|p.o.|po no|po number|order number|order no|bestellung|bestellnummer|
+        заказ|订单|commande""",
+    ),
+    # Documents of an order already placed: ours (a proforma invoice, our confirmation)
+    # or a contract.
+    *rules(
+        _I + "purchase_order:document",
+        0.5,
+        """proforma invoice|pro forma invoice|pi|order confirmation|sales contract|
+        contract|auftragsbestätigung|contrato|contrat|vertrag|контракт|договор|合同|形式发票""",
+    ),
     *rules(
         _I + "shipment",
         0.75,
@@ -219,4 +236,34 @@ FREEMAIL_DOMAINS = word_set(
     sohu.com 139.com aliyun.com naver.com daum.net hanmail.net proton.me pm.me zoho.com
     mail.com libero.it orange.fr wanadoo.fr free.fr laposte.net sfr.fr terra.com.br
     uol.com.br bol.com.br ukr.net tut.by seznam.cz wp.pl o2.pl onet.pl interia.pl"""
+)
+
+# Placing an order, said with words in between ("we confirm our first order", "please find
+# our new order for 6 containers", "размещаем повторный заказ", "siparişimizi iletiyoruz"):
+# a verb of placing, confirming or sending and an order noun at most four words apart.
+_GAP = r"(?:[^\w\n]+[\w'’.-]+){0,4}[^\w\n]+"
+_EN_VERB = (
+    r"confirm(?:s|ing|ed)?|plac(?:e|es|ing)|releas(?:e|ing)|send(?:ing)?|attach(?:ed|ing)?|"
+    r"enclos(?:e|ed|ing)|find|proceed(?:ing)? with|issu(?:e|ing)|submit(?:ting)?|"
+    r"forward(?:ing)?|repeat(?:ing)?|here is"
+)
+_EN_NOUN = r"(?:purchase\s+)?orders?|po|p\.o\."
+ORDER_PLACEMENT = re.compile(
+    rf"\b(?:{_EN_VERB}){_GAP}(?:{_EN_NOUN})\b"
+    rf"|\b(?:{_EN_NOUN}){_GAP}(?:attached|enclosed|herewith|follows)\b"
+    rf"|\b(?:confirm\w*|adjunt\w*|anex\w*|realiz\w*|hacemos|colocamos|formaliz\w*|remitimos|"
+    rf"segue|seguem|enviamos|fazemos|fechamos){_GAP}(?:pedido|orden(?:\s+de\s+compra)?|"
+    rf"ordem(?:\s+de\s+compra)?|encomenda)\b"
+    rf"|\b(?:confirm\w*|ci-joint\w*|pass\w*|envoy\w*|transm\w*|trouver){_GAP}"
+    rf"(?:bon\s+de\s+)?commande\b"
+    rf"|\b(?:bestätig\w*|anbei|übersend\w*|senden|erteil\w*|platzier\w*){_GAP}"
+    rf"(?:bestellung|auftrag)\b|\bbestellen\s+wir\b|\bwir\s+bestellen\b"
+    rf"|\b(?:conferm\w*|allegat\w*|inviamo|effettu\w*){_GAP}ordine\b"
+    rf"|\b(?:подтвержда\w*|размеща\w*|направля\w*|высыла\w*|прилага\w*|оформля\w*){_GAP}"
+    rf"заказ\w*|\bзаказ\w*{_GAP}(?:подтвержда\w*|размеща\w*|прилага\w*)|\bзаказываем\b"
+    rf"|\bsipariş\w*{_GAP}(?:ilet\w*|veriyoruz|onayl\w*|gönder\w*|geçiyoruz|ektedir)"
+    rf"|\bekte\w*{_GAP}sipariş\w*"
+    r"|(?:确认|附上|附件是|下了?)[^。！？\n]{0,6}(?:订单|采购单|订货单)"
+    r"|(?:أمر|طلب)\s+(?:ال)?شراء",
+    re.I,
 )

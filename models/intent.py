@@ -5,7 +5,9 @@
 subject counts fully and the body at 0.75 (a reply's inherited "Re: …" subject at 0.6);
 the direction down-weights unlikely intents (we send quotations and shipping notices,
 they send inquiries, orders and complaints); a phrase right after a negation ("not interested",
-"nothing broken") does not count. Below :data:`MIN_SCORE` the intent is ``other``.
+"nothing broken") does not count, nor an order phrase after a condition in its sentence
+("if you can reach USD 8, we can place the order"). Below :data:`MIN_SCORE` the intent is
+``other``. :func:`intent_phrases` gives the phrases themselves (for the stage rules).
 
 ``check_inquiry`` asks for a product, a quantity or a specification, and an identifiable
 buyer, and names what is missing.
@@ -23,6 +25,7 @@ from models._intent_rules import (
     GENERIC_CJK,
     GENERIC_WORDS,
     INTENT_RULES,
+    ORDER_PLACEMENT,
     UPPER_ONLY,
 )
 from models.lexicon import CJK, Lexicon, once, snippet, word_set
@@ -35,8 +38,11 @@ __all__ = [
     "InquiryCheck",
     "Intent",
     "IntentResult",
+    "Phrase",
     "check_inquiry",
     "classify_intent",
+    "intent_phrases",
+    "is_reply",
 ]
 
 Intent = Literal[
@@ -68,6 +74,27 @@ _REPLY = re.compile(
     r"^\s*(?:re|aw|wg|fw|fwd|sv|vs|rv|r|tr|enc|res|ответ|回复|答复|转发)\s*(?:\[\d+\])?\s*[:：]",
     re.I,
 )
+# A condition or a plan before an order phrase in its sentence: the order is not placed (yet).
+_CONDITIONAL = re.compile(
+    r"(?:\b(?:if|once|before|unless|provided|in case|as soon as|si|cuando|antes de|una vez|"
+    r"en caso|caso|quando|assim que|desde que|avant de|avant que|dès que|lorsque|wenn|falls|"
+    r"bevor|sobald|sofern|если|когда|прежде чем|перед тем|как только|eğer|إذا|لو|عندما|"
+    r"prima di|qualora)\b)|\bse\s[^,]{2,80},|如果|假如|若是|一旦|之前",
+    re.I,
+)
+# After an order phrase in its sentence: the order went to someone else.
+_ELSEWHERE = re.compile(
+    r"\b(?:with|from|at|to|chez|auprès d[eu]|com|con|de|bei|von|у|от|da|presso)\s+"
+    r"(?:(?:an?|un|une|um|uma|einem|einer|einen|the)\s+)?(?:another|other|different|otro|"
+    r"otra|outro|outra|autre|anderen?|другого|другой|других|altro|altra)\b|\belsewhere\b|"
+    r"\bailleurs\b|\bwoanders\b|\bbaşka\b|其他|别家|另一家|آخر|أخرى",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|[\n。！？；]")
+_SENTENCE_REACH = 300
+_PLACEMENT_WEIGHT = 0.85
+# Intents whose phrases say that something was done: not in a condition or a question.
+_GUARDED = frozenset({"purchase_order", "quotation"})
 _NEGATED = re.compile(
     r"(?:\b(?:not|no|nothing|never|without|sin|sem|sans|ohne|kein\w*|nicht|ni|нет|не|без))"
     r"\s+(?:\w+\s+)?$|没有$|无$|不$"
@@ -81,6 +108,19 @@ class IntentResult:
     intent: Intent
     score: float
     evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """An intent phrase found in a text at ``[start, end)``, with its weight; ``kind`` is
+    ``"document"`` for a phrase that names a document of an order (a proforma invoice, an
+    order confirmation, a contract) rather than the act of ordering, else ``""``."""
+
+    intent: Intent
+    weight: float
+    start: int
+    end: int
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,25 +142,16 @@ def classify_intent(subject: str, new_text: str, direction: str) -> IntentResult
     history) and its direction (``inbound``, ``outbound`` or ``internal``; anything else
     counts as internal). ``other`` with a low score when no phrase is convincing."""
     column = _DIRECTIONS.get(direction, 2)
-    reply = _REPLY.match(subject) is not None
+    reply = is_reply(subject)
     scores: dict[Intent, list[tuple[float, str, str, int, int]]] = {}
     sources = [(new_text, _BODY_FACTOR), (subject, _REPLY_SUBJECT_FACTOR if reply else 1.0)]
     for index, (text, factor) in enumerate(sources):
         if index == 1 and reply and scores:
             break  # an inherited "Re: …" subject speaks only when the body says nothing
-        for match in _lexicon().scan(text):
-            phrase = text[match.start : match.end]
-            if phrase.casefold() in UPPER_ONLY and not phrase.isupper():
-                continue
-            if phrase.casefold() in {"po", "p.o."} and _BOX.match(text, match.end):
-                continue  # "P.O. Box"
-            head = text[max(0, match.start - 24) : match.start].casefold()
-            if _NEGATED.search(head):
-                continue
-            intent = _intent(match.key)
-            if intent is not None:
-                item = (match.weight * factor, phrase.casefold(), text, match.start, match.end)
-                scores.setdefault(intent, []).append(item)
+        for found in intent_phrases(text):
+            phrase = text[found.start : found.end].casefold()
+            item = (found.weight * factor, phrase, text, found.start, found.end)
+            scores.setdefault(found.intent, []).append(item)
     best: IntentResult | None = None
     for intent, priors in _PRIOR.items():
         items = sorted(scores.get(intent, ()), reverse=True)
@@ -140,8 +171,61 @@ def classify_intent(subject: str, new_text: str, direction: str) -> IntentResult
     return best
 
 
-def _intent(key: str) -> Intent | None:
-    return _BY_NAME.get(key.partition(":")[2])
+def is_reply(subject: str) -> bool:
+    """True when ``subject`` starts with a reply or forward prefix ("Re:", "AW:", "回复：" …)."""
+    return _REPLY.match(subject) is not None
+
+
+def intent_phrases(text: str) -> list[Phrase]:
+    """The intent phrases of ``text`` that count, in order of position: short codes ("PO",
+    "ETA") only in capitals, not "P.O. Box", none right after a negation ("not
+    interested"), and no order or quotation phrase in a condition, a plan or a question
+    ("if you can reach USD 8, we can place the order", "before we place an order …", "did
+    you get our PO?", "would you like our price list?"), nor an order placed elsewhere
+    ("we placed the order with another manufacturer"). Besides the phrase lists, an order
+    placed in words of one's own ("we confirm our first order") counts as a strong order
+    phrase."""
+    found: list[Phrase] = []
+    for match in _lexicon().scan(text):
+        phrase = text[match.start : match.end]
+        if phrase.casefold() in UPPER_ONLY and not phrase.isupper():
+            continue
+        if phrase.casefold() in {"po", "p.o."} and _BOX.match(text, match.end):
+            continue  # "P.O. Box"
+        _, _, name = match.key.partition(":")
+        name, _, kind = name.partition(":")
+        intent = _BY_NAME.get(name)
+        if intent is not None and _counts(text, intent, match.start, match.end):
+            found.append(Phrase(intent, match.weight, match.start, match.end, kind))
+    for placed in ORDER_PLACEMENT.finditer(text):
+        if _counts(text, "purchase_order", placed.start(), placed.end()):
+            found.append(
+                Phrase("purchase_order", _PLACEMENT_WEIGHT, placed.start(), placed.end(), "")
+            )
+    found.sort(key=lambda p: (p.start, p.end))
+    return found
+
+
+def _counts(text: str, intent: Intent, start: int, end: int) -> bool:
+    if _NEGATED.search(text[max(0, start - 24) : start].casefold()):
+        return False
+    if intent not in _GUARDED:
+        return True
+    if _CONDITIONAL.search(_sentence_head(text, start)):
+        return False
+    stop = _SENTENCE_END.search(text, end)
+    if stop is not None and stop.group() in "?？":
+        return False
+    rest = text[end : stop.start() if stop else end + _SENTENCE_REACH]
+    return intent != "purchase_order" or not _ELSEWHERE.search(rest)
+
+
+def _sentence_head(text: str, start: int) -> str:
+    """The part of ``start``'s sentence (or line) before it."""
+    begin = max(0, start - _SENTENCE_REACH)
+    for end in _SENTENCE_END.finditer(text, begin, start):
+        begin = end.end()
+    return text[begin:start]
 
 
 # --- valid inquiry -------------------------------------------------------------------
