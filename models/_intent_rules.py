@@ -1,6 +1,6 @@
 """Phrases behind :mod:`models.intent`: per intent, in English, Spanish, Portuguese, French,
 German, Russian and Chinese, with weights (0.8 a phrase that nearly settles it, 0.4–0.5
-one that often goes with it). Also the word lists of the valid-inquiry check."""
+one that often goes with it), and the words-apart pattern of placing an order."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ import re
 from models.lexicon import Rule, rules, word_set
 
 __all__ = [
-    "FREEMAIL_BRANDS",
-    "FREEMAIL_DOMAINS",
-    "GENERIC_CJK",
-    "GENERIC_WORDS",
     "INTENT_RULES",
     "ORDER_PLACEMENT",
     "UPPER_ONLY",
@@ -202,41 +198,6 @@ INTENT_RULES: tuple[Rule, ...] = (
 
 # Short words that count only when written in capitals ("PO", not the Italian "po").
 UPPER_ONLY = word_set("po pi ups eta etd tnt awb rfq")
-
-# Words that do not name a product: "your products", "price list", "more information".
-GENERIC_WORDS = word_set(
-    """product products item items goods merchandise your our the a an some any all price
-    prices list pricelist catalog catalogue company it them this that these those more
-    information info details best new latest quotation quote you us me sample samples offer
-    stuff thing things business cooperation partnership service services website site
-    line range kind kinds type types of for and or to with from in on at by please kindly
-    good quality cheap cheapest top high low buy purchase order know about send share
-    productos producto produtos produto produits produit produkte produkt artikel waren
-    ware su sus seu seus sua suas votre vos ihre ihren lista precios preços prix preise
-    liste catálogo katalog información informações informations informationen de del la
-    las los el le les des du und der die das товар товары товаров продукция продукцию
-    продукции изделия ваш ваши вашу вашей каталог прайс цены информацию на о об pcs pieces
-    piece units unit sets set pairs stück stk unidades piezas peças pièces шт штук containers
-    container supplier suppliers manufacturer manufacturers factory partner partners reliable
-    professional chinese china long term urgently asap soon help support urgent proveedor
-    proveedores fornecedor fournisseur lieferanten lieferant поставщик поставщика alibaba
-    buyer buyers customer customers client clients inquiry enquiry made global sources
-    from mr mrs ms sir madam dear hello hi"""
-)
-GENERIC_CJK = frozenset(
-    {"产品", "商品", "货物", "东西", "你们的产品", "贵司产品", "贵公司产品", "价格", "报价"}
-)
-
-FREEMAIL_BRANDS = word_set(
-    "gmail googlemail yahoo ymail hotmail outlook live aol gmx yandex protonmail rediffmail icloud"
-)
-FREEMAIL_DOMAINS = word_set(
-    """msn.com me.com mac.com web.de t-online.de freenet.de mail.ru bk.ru list.ru inbox.ru
-    ya.ru rambler.ru qq.com foxmail.com 163.com 126.com yeah.net 188.com sina.com sina.cn
-    sohu.com 139.com aliyun.com naver.com daum.net hanmail.net proton.me pm.me zoho.com
-    mail.com libero.it orange.fr wanadoo.fr free.fr laposte.net sfr.fr terra.com.br
-    uol.com.br bol.com.br ukr.net tut.by seznam.cz wp.pl o2.pl onet.pl interia.pl"""
-)
 
 # Placing an order, said with words in between ("we confirm our first order", "please find
 # our new order for 6 containers", "размещаем повторный заказ", "siparişimizi iletiyoruz"):

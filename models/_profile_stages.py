@@ -80,11 +80,12 @@ def new_orders(ordered: Sequence[MessageFacts]) -> list[MessageFacts]:
 def first_valid_inquiry(
     ordered: Sequence[MessageFacts],
 ) -> tuple[bool, tuple[str, ...]] | None:
-    """The (value, missing) check of the first inbound inquiry that has one, else ``None``."""
-    for m in ordered:
-        if m.direction == "inbound" and m.intent == "inquiry" and m.valid_inquiry is not None:
-            return m.valid_inquiry
-    return None
+    """The (value, missing) check of the customer's first inquiry: their first message,
+    the one that reached ``inquiry`` (whatever intent it was read as: a first inquiry may
+    also haggle or ask for a sample); ``None`` when they never wrote or it has no check."""
+    inbound = [m for m in ordered if m.direction == "inbound"]
+    first = inbound[0] if inbound else None
+    return None if first is None else first.valid_inquiry
 
 
 def infer_outcome(

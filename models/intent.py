@@ -1,4 +1,4 @@
-"""Per-message intent, and whether a first inquiry is a valid one (SPEC §6).
+"""Per-message intent (SPEC §6).
 
 ``classify_intent`` weighs multilingual phrases (EN, ES, PT, FR, DE, RU, ZH; see
 :mod:`models._intent_rules`): distinct phrases of an intent combine (noisy-or); the
@@ -9,8 +9,7 @@ they send inquiries, orders and complaints); a phrase right after a negation ("n
 ("if you can reach USD 8, we can place the order"). Below :data:`MIN_SCORE` the intent is
 ``other``. :func:`intent_phrases` gives the phrases themselves (for the stage rules).
 
-``check_inquiry`` asks for a product, a quantity or a specification, and an identifiable
-buyer, and names what is missing.
+Whether an inquiry is a valid one is :mod:`models.inquiry`'s business.
 """
 
 from __future__ import annotations
@@ -19,27 +18,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from models._intent_rules import (
-    FREEMAIL_BRANDS,
-    FREEMAIL_DOMAINS,
-    GENERIC_CJK,
-    GENERIC_WORDS,
-    INTENT_RULES,
-    ORDER_PLACEMENT,
-    UPPER_ONLY,
-)
-from models.lexicon import CJK, Lexicon, once, snippet, word_set
-from models.traits.lead_source import MARKETPLACE_DOMAINS
-from models.traits.volume import quantities
+from models._intent_rules import INTENT_RULES, ORDER_PLACEMENT, UPPER_ONLY
+from models.lexicon import Lexicon, once, snippet
 
 __all__ = [
     "INTENTS",
     "MIN_SCORE",
-    "InquiryCheck",
     "Intent",
     "IntentResult",
     "Phrase",
-    "check_inquiry",
     "classify_intent",
     "intent_phrases",
     "is_reply",
@@ -121,15 +108,6 @@ class Phrase:
     start: int
     end: int
     kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class InquiryCheck:
-    """Whether an inquiry is valid, and which of ``product``, ``quantity_or_spec`` and
-    ``buyer`` it lacks (in that order)."""
-
-    value: bool
-    missing: tuple[str, ...]
 
 
 @once
@@ -226,128 +204,3 @@ def _sentence_head(text: str, start: int) -> str:
     for end in _SENTENCE_END.finditer(text, begin, start):
         begin = end.end()
     return text[begin:start]
-
-
-# --- valid inquiry -------------------------------------------------------------------
-
-_PRODUCT_CUE = re.compile(
-    r"(?:\b(?:interested in|inquiry (?:for|about|of|on)|enquiry (?:for|about|of|on)|rfq|"
-    r"inquiry|enquiry|quot(?:e|ation|ing) (?:for|on|of)|prices? (?:for|of|on)|looking for|"
-    r"we need|i need|we require|requirement (?:for|of)|buy|purchase|import|supply of|"
-    r"sourcing|interesad[oa]s? en|cotización (?:de|para)|precios? (?:de|del|para)|"
-    r"necesitamos|comprar|buscamos|interessad[oa]s? em|cotação (?:de|para)|"
-    r"preços? (?:de|do|da|dos|das|para)|precisamos de|procuramos|intéressée?s? par|"
-    r"devis pour|prix (?:de|du|des|pour)|besoin de|acheter|recherchons|interessiert an|"
-    r"anfrage (?:für|nach|zu)|anfrage|angebot (?:für|über)|preis (?:für|von)|benötigen|"
-    r"suchen|kaufen|интересу(?:ет|ют)|цен[аы] на|нужн[аыо]?|нужен|купить|ищем|закупить|"
-    r"запрос на)\b\s*[:\-–]?\s*)|(?:需要|采购|求购|购买|询价|想买|要买)[:：]?\s*",
-    re.I,
-)
-_CONTINUATION = re.compile(r"[^\n.,;!?()。，；！？、]{1,80}")
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_LEADING_QUANTITY = re.compile(
-    r"^[\d\s,.]*(?:[万千kK]\s*)?(?:[个件台套只片支盏批]|(?:pcs|pieces|units|sets|pairs|stück|"
-    r"unidades|piezas|peças|pièces|шт|штук)\b\.?)?\s*(?:of\s+|de\s+)?",
-    re.I,
-)
-_COUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+)\s+([^\W\d_]{3,})")
-_NOT_COUNTED = word_set(
-    """years year days day months month weeks week hours hour minutes usd eur euro euros
-    dollars percent años días meses semanas horas anos dias semanas ans jours mois semaines
-    heures jahre jahren tage tagen monate monaten wochen stunden лет года дней месяцев
-    недель часов"""
-)
-# A model number: letters then a digit ("X96", "GU10", "TX3-Mini"), not part of a word.
-_MODEL = re.compile(
-    r"(?<![A-Za-z0-9@./-])[A-Za-z]{1,8}\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9@-])"
-)
-_NOT_MODEL = re.compile(
-    r"(?i:usd|eur|rmb|cny|gbp|us|no|nr|q|h|fy|tel|fax|ext|ref|id|po|pi|b|p|covid|iso|top)\d.*"
-)
-_SPEC = re.compile(
-    r"(?<![A-Za-z0-9.])\d+(?:[.,]\d+)?\s*(?:mah|kwh|wh|kw|w|kva|kv|v|ma|mm²|mm2|mm|cm|m|inch(?:es)?|"
-    r"\"|ft|gb|tb|mb|ghz|mhz|hz|lm|lux|k|kg|g|ml|l|°c|db|dbi|rpm|bar|psi|mpa|awg|p|ah|"
-    r"lbs?|oz|mbps|gbps|cores?|ports?|pins?)(?![a-zа-я])|\d+\s*[x×*]\s*\d+"
-    r"|\bip\s?[1-6]\d\b|\b(?:cat\s?[5-8]e?|usb\s?[1-4](?:\.\d)?|android\s?\d+)\b"
-    r"|^\s*(?:spec(?:ification)?s?|size|dimensions?|colou?r|material|voltage|power|capacity|"
-    r"model|especificaci\w+|tamaño|medidas|especifica\w+|tamanho|cor|spécification\w*|"
-    r"taille|couleur|tension|puissance|spezifikation\w*|größe|farbe|spannung|leistung|"
-    r"характеристик\w*|размер|цвет|напряжение|мощность|规格|型号|尺寸|颜色|材质|功率|电压)"
-    r"\s*[:：]\s*\S",
-    re.I | re.M,
-)
-_LEGAL_FORM = re.compile(
-    r"(?<!\w)(?:(?i:gmbh|co\.?,?\s*ltd\.?|ltd\.?|limited|llc|l\.l\.c\.|inc\.?|corp\.?|"
-    r"corporation|s\.a\.|s\.l\.|s\.r\.l\.|s\.p\.a\.|ltda\.?|sarl|s\.a\.r\.l\.|b\.v\.|"
-    r"n\.v\.|pty\.?\s*ltd|pvt\.?\s*ltd|sdn\.?\s*bhd|plc|sp\.\s*z\s*o\.\s*o\.|s\.r\.o\.)"
-    r"|AG|KG|SA|SL|SRL|SpA|BV|NV|AB|Oy|SAS|ООО|ОАО|ЗАО|ПАО|АО|ИП|ТОО)(?!\w)"
-    r"|有限公司|公司|株式会社"
-)
-_COMPANY_FIELD = re.compile(
-    r"^\s*(?:company|empresa|firma|société|azienda|компания|организация|公司(?:名称)?)\s*[:：]\s*\S",
-    re.I | re.M,
-)
-_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
-
-
-def check_inquiry(
-    subject: str, new_text: str, signature: str, sender_email: str | None
-) -> InquiryCheck:
-    """SPEC §6: a valid inquiry names a product (a product noun phrase or a model number,
-    not just "your products"), a quantity or a specification (units, containers, sizes,
-    ratings, a model number, a "Specification:" field, a count of things such as "300
-    lamps"), and an identifiable buyer (a
-    company name or legal form in the signature or text, a sender domain that is not
-    freemail or a marketplace, or a signature of two lines or more with a phone)."""
-    text = f"{subject}\n{new_text}"
-    models = [m for m in _MODEL.findall(text) if not _NOT_MODEL.fullmatch(m)]
-    missing: list[str] = []
-    if not models and not _names_product(text):
-        missing.append("product")
-    if not models and not any(quantities(text)) and not _SPEC.search(text) and not _counted(text):
-        missing.append("quantity_or_spec")
-    if not _has_buyer(new_text, signature, sender_email):
-        missing.append("buyer")
-    return InquiryCheck(not missing, tuple(missing))
-
-
-def _counted(text: str) -> bool:
-    """True for "300 lampes", "2,000 bulbs": a count of things (not of years or dollars)."""
-    return any(m[2].casefold() not in _NOT_COUNTED for m in _COUNT.finditer(text))
-
-
-def _names_product(text: str) -> bool:
-    for cue in _PRODUCT_CUE.finditer(text):
-        following = _CONTINUATION.match(text, cue.end())
-        if following is None:
-            continue
-        phrase = _LEADING_QUANTITY.sub("", following.group().strip())
-        if CJK.match(phrase):
-            if len(phrase) >= 2 and not any(phrase.startswith(g) for g in GENERIC_CJK):
-                return True
-            continue
-        for word in _WORD.findall(phrase.casefold()):
-            if word not in GENERIC_WORDS:
-                return True
-    return False
-
-
-def _has_buyer(new_text: str, signature: str, sender_email: str | None) -> bool:
-    if _LEGAL_FORM.search(signature) or _LEGAL_FORM.search(new_text):
-        return True
-    if _COMPANY_FIELD.search(signature) or _COMPANY_FIELD.search(new_text):
-        return True
-    domain = (sender_email or "").rpartition("@")[2].strip().rstrip(".").casefold()
-    labels = domain.split(".")
-    if (
-        len(labels) >= 2
-        and all(labels)
-        and not (
-            domain in FREEMAIL_DOMAINS
-            or labels[0] in FREEMAIL_BRANDS
-            or any(domain == d or domain.endswith("." + d) for d in MARKETPLACE_DOMAINS)
-        )
-    ):
-        return True
-    lines = [line for line in signature.splitlines() if line.strip()]
-    return len(lines) >= 2 and bool(_PHONE.search(signature))

@@ -103,15 +103,15 @@ def test_customer_we_only_wrote_to_stays_lead() -> None:
     assert (p.inbound, p.outbound, p.outcome.value) == (0, 2, "open")
 
 
-def test_valid_inquiry_is_the_first_inbound_inquiry_checked() -> None:
+def test_valid_inquiry_is_the_check_of_their_first_message() -> None:
     p = profile(
         msg("m0", 0, "outbound", intent="inquiry", valid=(True, ())),
-        msg("m1", 1, intent="inquiry"),
-        msg("m2", 2, intent="inquiry", valid=(False, ("buyer",))),
-        msg("m3", 3, intent="inquiry", valid=(True, ())),
+        msg("m1", 1, intent="other", valid=(False, ("buyer",))),
+        msg("m2", 2, intent="inquiry", valid=(True, ())),
     )
     assert p.stage.valid_inquiry == (False, ("buyer",))
-    assert profile(msg("m1", 1, intent="other", valid=(True, ()))).stage.valid_inquiry is None
+    assert profile(msg("m1", 1, "outbound", valid=(True, ()))).stage.valid_inquiry is None
+    assert profile(msg("m1", 1, intent="inquiry")).stage.valid_inquiry is None
 
 
 def test_empty_customer() -> None:
