@@ -171,6 +171,13 @@ class IdentityResolver:
         address; an address without a domain is never own."""
         return self._is_own_email(address.email)
 
+    def is_party(self, address: Address) -> bool:
+        """True when ``address`` could be a customer's: external, with a domain, and no
+        marketplace's or form service's system address."""
+        return self._is_external(address) and (
+            registrable_domain(address.domain) not in SYSTEM_DOMAINS
+        )
+
     def _own_email(self, email: str) -> bool:
         local, at, domain = email.rpartition("@")
         host = _normalize_domain(domain)
@@ -238,7 +245,7 @@ class IdentityResolver:
             *((Address(fields.email),) if fields.email else ()),
             *(Address(e) for e in body_emails(msg.body)),
         )
-        buyer = next((a for a in found if self._is_party(a)), None)
+        buyer = next((a for a in found if self.is_party(a)), None)
         if buyer is None:
             return None
         name = fields.name if fields.name and "@" not in fields.name else buyer.name
@@ -255,14 +262,14 @@ class IdentityResolver:
             candidates = (*msg.to, *msg.cc)
         else:
             candidates = (*((msg.sender,) if msg.sender else ()), *msg.reply_to)
-        party = next((a for a in candidates if self._is_party(a)), None)
+        party = next((a for a in candidates if self.is_party(a)), None)
         return None if party is None else _party(party)
 
     def _participants(self, msg: ParsedMessage, buyer: Party | None) -> tuple[str, ...]:
         # A notification's sender is a platform's system address, never a customer.
         sender = (msg.sender,) if msg.sender and buyer is None else ()
         addresses = (*sender, *msg.to, *msg.cc, *msg.reply_to)
-        keys = {customer_key(a.email)[0] for a in addresses if self._is_party(a)}
+        keys = {customer_key(a.email)[0] for a in addresses if self.is_party(a)}
         if buyer is not None:
             keys.add(buyer.customer_key)
         return tuple(sorted(keys))
@@ -297,18 +304,13 @@ class IdentityResolver:
         if fields.email is None or not (fields.name or fields.company):
             return False
         buyer = Address(fields.email)
-        return self._is_party(buyer) and (
+        return self.is_party(buyer) and (
             registrable_domain(buyer.domain) != registrable_domain(sender.domain)
         )
 
     def _is_external(self, address: Address) -> bool:
         local, at, domain = address.email.rpartition("@")
         return bool(local and at and domain) and not self.is_own(address)
-
-    def _is_party(self, address: Address) -> bool:
-        return self._is_external(address) and (
-            registrable_domain(address.domain) not in SYSTEM_DOMAINS
-        )
 
 
 def _party(address: Address, details: ContactDetails | None = None) -> Party:

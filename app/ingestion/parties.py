@@ -1,8 +1,11 @@
 """Customers and contacts of a batch: created when new, updated with what the batch tells.
 
-Set-based: one read and at most one insert and one update per table and batch, whatever
+Set-based: a few reads and at most one insert and one update per table and batch, whatever
 its size. A contact's title, phone and company come from the signature of its latest
-message in the batch; a customer's first and last contact span its messages' dates.
+message in the batch; a customer's first and last contact span its messages' dates. A
+contact already stored keeps its customer (a freemail contact attached to its company,
+see :mod:`app.ingestion.affiliation`, stays there); a new one goes to the customer of its
+key (SPEC §4), created when new.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class PartyMessage:
 
 @dataclass(frozen=True, slots=True)
 class PartyIds:
-    """Ids of the customers (by key) and contacts (by address) a batch touched."""
+    """Ids of the contacts a batch touched and of their customers, by address."""
 
     customers: dict[str, str]
     contacts: dict[str, str]
@@ -82,33 +85,47 @@ def _latest_details(items: Sequence[PartyMessage]) -> dict[str, ContactDetails]:
 
 
 def _sync_customers(
-    repository: CustomerRepository, items: Sequence[PartyMessage], companies: dict[str, str]
+    repository: CustomerRepository,
+    items: Sequence[PartyMessage],
+    companies: dict[str, str],
+    known: dict[str, Any],
 ) -> dict[str, str]:
-    by_key: dict[str, list[PartyMessage]] = {}
+    """The customer id of each address of ``items``: a stored contact's own, else that of
+    the customer of its key (created when new); then each customer's name and span."""
+    by_key: dict[str, PartyMessage] = {}
     for item in items:
-        by_key.setdefault(item.party.customer_key, []).append(item)
+        if item.party.contact.email not in known:
+            by_key.setdefault(item.party.customer_key, item)
     stored = repository.customer_rows(by_key)
     repository.insert_customers(
         [
             {
                 "id": new_id("cus"),
                 "key": key,
-                "kind": group[0].party.customer_kind,
+                "kind": item.party.customer_kind,
                 "name": None,
                 "first_contact_at": None,
                 "last_contact_at": None,
             }
-            for key, group in by_key.items()
+            for key, item in by_key.items()
             if key not in stored
         ]
     )
     stored = repository.customer_rows(by_key)
+    owner = {email: row.customer_id for email, row in known.items()}
+    for item in items:
+        if item.party.contact.email not in owner:
+            owner[item.party.contact.email] = stored[item.party.customer_key].id
+    groups: dict[str, list[PartyMessage]] = {}
+    for item in items:
+        groups.setdefault(owner[item.party.contact.email], []).append(item)
+    rows = repository.customer_rows_by_id(groups)
     updates = []
-    for key, group in by_key.items():
-        row = stored[key]
+    for customer_id, group in groups.items():
+        row = rows[customer_id]
         first, last = _span([item.message.date for item in group])
         person = row.kind == "person"
-        name = group[-1].party.contact.name if person else companies.get(key)
+        name = group[-1].party.contact.name if person else companies.get(row.key)
         wanted = {
             "name": None if row.name else name,
             "first_contact_at": _earlier(first, row.first_contact_at),
@@ -117,13 +134,13 @@ def _sync_customers(
         if change := _changes(row, wanted):
             updates.append(change)
     repository.update_customers(updates)
-    return {key: row.id for key, row in stored.items()}
+    return owner
 
 
 def _sync_contacts(
     repository: CustomerRepository,
     items: Sequence[PartyMessage],
-    customer_ids: dict[str, str],
+    owner: dict[str, str],
     details: dict[str, ContactDetails],
 ) -> dict[str, str]:
     by_email: dict[str, list[PartyMessage]] = {}
@@ -132,12 +149,8 @@ def _sync_contacts(
     stored = repository.contact_rows(by_email)
     repository.insert_contacts(
         [
-            {
-                "id": new_id("con"),
-                "email": email,
-                "customer_id": customer_ids[group[0].party.customer_key],
-            }
-            for email, group in by_email.items()
+            {"id": new_id("con"), "email": email, "customer_id": owner[email]}
+            for email in by_email
             if email not in stored
         ]
     )
@@ -170,6 +183,7 @@ def store_parties(session: Session, items: Sequence[PartyMessage]) -> PartyIds:
         for item in items
         if (found := details.get(item.party.contact.email)) is not None and found.company
     }
-    customers = _sync_customers(repository, items, companies)
-    contacts = _sync_contacts(repository, items, customers, details)
-    return PartyIds(customers, contacts)
+    known = repository.contact_rows({item.party.contact.email for item in items})
+    owner = _sync_customers(repository, items, companies, known)
+    contacts = _sync_contacts(repository, items, owner, details)
+    return PartyIds(owner, contacts)
