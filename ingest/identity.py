@@ -174,9 +174,7 @@ class IdentityResolver:
     def is_party(self, address: Address) -> bool:
         """True when ``address`` could be a customer's: external, with a domain, and no
         marketplace's or form service's system address."""
-        return self._is_external(address) and (
-            registrable_domain(address.domain) not in SYSTEM_DOMAINS
-        )
+        return self._is_party(address)
 
     def _own_email(self, email: str) -> bool:
         local, at, domain = email.rpartition("@")
@@ -231,7 +229,7 @@ class IdentityResolver:
         Alibaba, Made-in-China, Global Sources …) or a form service (Formspree, WPForms,
         Jotform, Typeform …), or from an own ``noreply``/``wordpress``-style address to own
         recipients only, with a subject or body that speaks of a form or an inquiry; or it
-        is relayed by a platform not named here (see :meth:`_is_relay`). The
+        is relayed by a platform not named here (see :meth:`_is_platform_notice`). The
         buyer is the first external Reply-To, else the body's ``Email:`` field, else the
         first external address in the body; own and system addresses never qualify. The
         contact's name is the body's ``Name:`` field, else the Reply-To display name;
@@ -245,7 +243,7 @@ class IdentityResolver:
             *((Address(fields.email),) if fields.email else ()),
             *(Address(e) for e in body_emails(msg.body)),
         )
-        buyer = next((a for a in found if self.is_party(a)), None)
+        buyer = next((a for a in found if self._is_party(a)), None)
         if buyer is None:
             return None
         name = fields.name if fields.name and "@" not in fields.name else buyer.name
@@ -262,14 +260,14 @@ class IdentityResolver:
             candidates = (*msg.to, *msg.cc)
         else:
             candidates = (*((msg.sender,) if msg.sender else ()), *msg.reply_to)
-        party = next((a for a in candidates if self.is_party(a)), None)
+        party = next((a for a in candidates if self._is_party(a)), None)
         return None if party is None else _party(party)
 
     def _participants(self, msg: ParsedMessage, buyer: Party | None) -> tuple[str, ...]:
-        # A notification's sender is a platform's system address, never a customer.
+        # A notification's sender is the platform that forwarded the buyer, never a party.
         sender = (msg.sender,) if msg.sender and buyer is None else ()
         addresses = (*sender, *msg.to, *msg.cc, *msg.reply_to)
-        keys = {customer_key(a.email)[0] for a in addresses if self.is_party(a)}
+        keys = {customer_key(a.email)[0] for a in addresses if self._is_party(a)}
         if buyer is not None:
             keys.add(buyer.customer_key)
         return tuple(sorted(keys))
@@ -290,9 +288,9 @@ class IdentityResolver:
                 and not any(self._is_external(a) for a in (*msg.to, *msg.cc))
                 and looks_like_form(msg.subject, msg.body)
             )
-        return self._is_relay(msg, sender)
+        return self._is_platform_notice(msg, sender)
 
-    def _is_relay(self, msg: ParsedMessage, sender: Address) -> bool:
+    def _is_platform_notice(self, msg: ParsedMessage, sender: Address) -> bool:
         """A platform we do not know by name that relays a buyer's inquiry: an automatic
         sender (bulk or auto-submitted headers, or a system local part such as
         ``noreply``/``leads``/``buyer-inquiry``) whose body carries labelled buyer fields,
@@ -304,8 +302,13 @@ class IdentityResolver:
         if fields.email is None or not (fields.name or fields.company):
             return False
         buyer = Address(fields.email)
-        return self.is_party(buyer) and (
+        return self._is_party(buyer) and (
             registrable_domain(buyer.domain) != registrable_domain(sender.domain)
+        )
+
+    def _is_party(self, address: Address) -> bool:
+        return self._is_external(address) and (
+            registrable_domain(address.domain) not in SYSTEM_DOMAINS
         )
 
     def _is_external(self, address: Address) -> bool:

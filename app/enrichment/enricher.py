@@ -19,16 +19,16 @@ from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, 
 
 @dataclass(frozen=True, slots=True)
 class MessageInput:
-    """One message as enrichment needs it. ``buyer_email`` is the customer's address of
-    an inbound message when it is not the sender's: the buyer a marketplace or web-form
-    notification carries (the sender is then the platform)."""
+    """One message as enrichment needs it: ``contact_email`` is the customer's address it
+    is stored under (for a marketplace's or web form's notification, the buyer it carries;
+    the sender is then the platform)."""
 
     subject: str
     new_text: str
     signature: str
     sender_email: str | None
     direction: str
-    buyer_email: str | None = None
+    contact_email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +83,11 @@ def enrich(
 
 
 def _inquiry(message: MessageInput) -> InquiryCheck:
-    relayed = message.buyer_email is not None and message.buyer_email != message.sender_email
+    relayed = message.contact_email not in (None, message.sender_email)
     return check_inquiry(
         message.subject,
         message.new_text,
         message.signature,
-        message.buyer_email if relayed else message.sender_email,
+        message.contact_email if relayed else message.sender_email,
         relayed_by=message.sender_email if relayed else None,
     )

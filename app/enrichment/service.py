@@ -118,7 +118,7 @@ def _enrich_rows(
                 r.signature_text,
                 r.from_email,
                 r.direction,
-                r.contact_email if r.direction == "inbound" else None,
+                contact_email=r.contact_email,
             )
             for r in rows
         ],

@@ -65,9 +65,8 @@ class ProfileRepository:
 
     def message_facts(self, customer_ids: Collection[str]) -> dict[str, list[MessageFacts]]:
         """The enriched customer mail (inbound and outbound) of these customers, as profile
-        facts. Ingestion attaches no bulk or automatic mail to a customer, except a
-        marketplace or web-form notification: the buyer's first inquiry (SPEC §4), kept
-        even when its headers mark it bulk."""
+        facts. Bulk and automatic mail has no customer unless it is a marketplace's or web
+        form's notification, which is the buyer's inquiry (SPEC §4): those count."""
         facts: dict[str, list[MessageFacts]] = defaultdict(list)
         for chunk in chunks(customer_ids):
             rows = self._message_rows(chunk)
