@@ -10,7 +10,7 @@ key (SPEC §4), created when new.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -84,14 +84,11 @@ def _latest_details(items: Sequence[PartyMessage]) -> dict[str, ContactDetails]:
     }
 
 
-def _sync_customers(
-    repository: CustomerRepository,
-    items: Sequence[PartyMessage],
-    companies: dict[str, str],
-    known: dict[str, Any],
+def _key_customers(
+    repository: CustomerRepository, items: Sequence[PartyMessage], known: Collection[str]
 ) -> dict[str, str]:
-    """The customer id of each address of ``items``: a stored contact's own, else that of
-    the customer of its key (created when new); then each customer's name and span."""
+    """The customer id of each address of ``items`` not in ``known``: that of the
+    customer of its key, created when new."""
     by_key: dict[str, PartyMessage] = {}
     for item in items:
         if item.party.contact.email not in known:
@@ -112,10 +109,20 @@ def _sync_customers(
         ]
     )
     stored = repository.customer_rows(by_key)
-    owner = {email: row.customer_id for email, row in known.items()}
-    for item in items:
-        if item.party.contact.email not in owner:
-            owner[item.party.contact.email] = stored[item.party.customer_key].id
+    return {
+        item.party.contact.email: stored[item.party.customer_key].id
+        for item in items
+        if item.party.contact.email not in known
+    }
+
+
+def _update_customers(
+    repository: CustomerRepository,
+    items: Sequence[PartyMessage],
+    owner: dict[str, str],
+    companies: dict[str, str],
+) -> None:
+    """Each customer's name (when it has none) and first and last contact."""
     groups: dict[str, list[PartyMessage]] = {}
     for item in items:
         groups.setdefault(owner[item.party.contact.email], []).append(item)
@@ -134,7 +141,6 @@ def _sync_customers(
         if change := _changes(row, wanted):
             updates.append(change)
     repository.update_customers(updates)
-    return owner
 
 
 def _sync_contacts(
@@ -142,7 +148,9 @@ def _sync_contacts(
     items: Sequence[PartyMessage],
     owner: dict[str, str],
     details: dict[str, ContactDetails],
-) -> dict[str, str]:
+) -> dict[str, Any]:
+    """Insert the new contacts (with the customer in ``owner``) and update them all;
+    return the stored rows by address."""
     by_email: dict[str, list[PartyMessage]] = {}
     for item in items:
         by_email.setdefault(item.party.contact.email, []).append(item)
@@ -171,11 +179,15 @@ def _sync_contacts(
         if change := _changes(row, wanted):
             updates.append(change)
     repository.update_contacts(updates)
-    return {email: row.id for email, row in stored.items()}
+    return stored
 
 
 def store_parties(session: Session, items: Sequence[PartyMessage]) -> PartyIds:
-    """Create or update the customers and contacts of ``items``; return their ids."""
+    """Create or update the customers and contacts of ``items``; return their ids.
+
+    Each message goes to its contact's customer as stored once the contacts are written:
+    when another batch stored the same new contact first, its choice holds, and a
+    customer this batch made for nothing is deleted again."""
     repository = CustomerRepository(session)
     details = _latest_details(items)
     companies = {
@@ -184,6 +196,10 @@ def store_parties(session: Session, items: Sequence[PartyMessage]) -> PartyIds:
         if (found := details.get(item.party.contact.email)) is not None and found.company
     }
     known = repository.contact_rows({item.party.contact.email for item in items})
-    owner = _sync_customers(repository, items, companies, known)
+    by_key = _key_customers(repository, items, known)
+    owner = {email: row.customer_id for email, row in known.items()} | by_key
     contacts = _sync_contacts(repository, items, owner, details)
-    return PartyIds(owner, contacts)
+    stored_owner = {email: row.customer_id for email, row in contacts.items()}
+    repository.delete_customers_without_contacts(set(by_key.values()) - set(stored_owner.values()))
+    _update_customers(repository, items, stored_owner, companies)
+    return PartyIds(stored_owner, {email: row.id for email, row in contacts.items()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,14 @@ class CustomerRepository:
         """UPDATE rows by id, in id order, so concurrent batches lock rows in the same order."""
         if rows:
             self.session.execute(update(table), sorted(rows, key=lambda row: str(row["id"])))
+
+    def delete_customers_without_contacts(self, ids: Collection[str]) -> None:
+        """Delete those of these customers that have no contact (nor, then, any mail)."""
+        for chunk in chunks(ids):
+            used = select(Contact.customer_id).where(Contact.customer_id.in_(chunk))
+            self.session.execute(
+                delete(Customer).where(Customer.id.in_(chunk), Customer.id.not_in(used))
+            )
 
     def update_customers(self, rows: Sequence[dict[str, Any]]) -> None:
         """Update customers by id (each dict holds ``id`` and the columns to change)."""
