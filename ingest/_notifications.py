@@ -49,6 +49,13 @@ _FORM_LOCAL_PART = re.compile(
     r"|forms?|contact[-_.]?form|formular|mailer)(?:[-_.+].*)?",
     re.IGNORECASE,
 )
+# Local parts of the system addresses a platform relays buyers' messages from.
+_SYSTEM_LOCAL_PART = re.compile(
+    r"(?:[\w.+-]*[-_.])?(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|notify|alerts?|"
+    r"leads?|buy[-_.]?leads?|inquir(?:y|ies)|enquir(?:y|ies)|rfqs?|buyers?|buyer[-_.]inquiry|"
+    r"messages?|message[-_.]center|service|system|mailer|bounce|info|news)(?:[-_.+][\w.+-]*)?",
+    re.IGNORECASE,
+)
 # Words by which a subject or body opening says it is a form submission.
 _FORM_CUE = re.compile(
     r"form|submission|formular|formulario|formulaire|anfrage|inquiry|enquiry|contact|kontakt"
@@ -60,22 +67,26 @@ _EMAIL = re.compile(r"(?<![\w.+%'-])[\w.+%'-]+@[\w-]+(?:\.[\w-]+)+")
 
 _NAME_LABELS = frozenset(
     {
-        "name", "full name", "contact name", "contact person", "buyer", "buyer name",
-        "nombre", "nom", "nome", "姓名", "名字", "联系人", "имя", "фио",
+        "name", "full name", "your name", "contact name", "contact person", "buyer",
+        "buyer name", "nombre", "nombre completo", "nom",
+        "nom complet", "nome", "nome completo", "vorname und nachname", "ad soyad", "ad",
+        "isim", "imię i nazwisko", "姓名", "名字", "联系人", "имя", "фио", "контактное лицо",
+        "الاسم",
     }
 )  # fmt: skip
 _EMAIL_LABELS = frozenset(
     {
         "email", "e-mail", "mail", "email address", "e-mail address", "correo",
-        "correo electrónico", "courriel", "邮箱", "电子邮件", "電子郵件", "почта",
-        "эл. почта",
+        "correo electrónico", "courriel", "adresse e-mail", "e-mail-adresse", "e-posta",
+        "eposta", "邮箱", "电子邮件", "電子郵件", "почта", "эл. почта", "электронная почта",
+        "البريد الإلكتروني",
     }
 )  # fmt: skip
 _COMPANY_LABELS = frozenset(
     {
         "company", "company name", "organization", "organisation", "firma", "firmenname",
-        "unternehmen", "empresa", "société", "entreprise", "azienda", "公司", "公司名称",
-        "公司名稱", "компания", "организация",
+        "firma adı", "şirket", "unternehmen", "empresa", "société", "entreprise", "azienda",
+        "公司", "公司名称", "公司名稱", "компания", "организация", "الشركة",
     }
 )  # fmt: skip
 
@@ -94,6 +105,12 @@ def is_form_sender(local_part: str) -> bool:
     """True for the local part of an address a website's form mails from (``noreply``,
     ``wordpress``, ``no-reply-forms`` …)."""
     return _FORM_LOCAL_PART.fullmatch(local_part) is not None
+
+
+def is_system_sender(local_part: str) -> bool:
+    """True for the local part of a platform's system address (``noreply``,
+    ``notifications``, ``buyer-inquiry``, ``leads`` …), not a person's."""
+    return _SYSTEM_LOCAL_PART.fullmatch(local_part) is not None
 
 
 def looks_like_form(subject: str, body: str) -> bool:

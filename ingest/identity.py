@@ -23,6 +23,7 @@ from ingest._notifications import (
     body_emails,
     form_fields,
     is_form_sender,
+    is_system_sender,
     looks_like_form,
 )
 from ingest._signature_details import ContactDetails, signature_details
@@ -170,6 +171,11 @@ class IdentityResolver:
         address; an address without a domain is never own."""
         return self._is_own_email(address.email)
 
+    def is_party(self, address: Address) -> bool:
+        """True when ``address`` could be a customer's: external, with a domain, and no
+        marketplace's or form service's system address."""
+        return self._is_party(address)
+
     def _own_email(self, email: str) -> bool:
         local, at, domain = email.rpartition("@")
         host = _normalize_domain(domain)
@@ -196,8 +202,8 @@ class IdentityResolver:
 
     def participants(self, msg: ParsedMessage) -> tuple[str, ...]:
         """Sorted unique customer keys of the external From, To, Cc and Reply-To addresses
-        (system addresses of marketplaces and form services left out) and of a
-        notification's buyer."""
+        (system addresses of marketplaces and form services, and a notification's sender,
+        left out) and of a notification's buyer."""
         return self._participants(msg, self.notification_buyer(msg))
 
     def resolve(self, msg: ParsedMessage) -> Resolution:
@@ -222,7 +228,8 @@ class IdentityResolver:
         A notification comes from an address at a marketplace (:data:`MARKETPLACE_DOMAINS`:
         Alibaba, Made-in-China, Global Sources …) or a form service (Formspree, WPForms,
         Jotform, Typeform …), or from an own ``noreply``/``wordpress``-style address to own
-        recipients only, with a subject or body that speaks of a form or an inquiry. The
+        recipients only, with a subject or body that speaks of a form or an inquiry; or it
+        is relayed by a platform not named here (see :meth:`_is_platform_notice`). The
         buyer is the first external Reply-To, else the body's ``Email:`` field, else the
         first external address in the body; own and system addresses never qualify. The
         contact's name is the body's ``Name:`` field, else the Reply-To display name;
@@ -257,7 +264,9 @@ class IdentityResolver:
         return None if party is None else _party(party)
 
     def _participants(self, msg: ParsedMessage, buyer: Party | None) -> tuple[str, ...]:
-        addresses = (*((msg.sender,) if msg.sender else ()), *msg.to, *msg.cc, *msg.reply_to)
+        # A notification's sender is the platform that forwarded the buyer, never a party.
+        sender = (msg.sender,) if msg.sender and buyer is None else ()
+        addresses = (*sender, *msg.to, *msg.cc, *msg.reply_to)
         keys = {customer_key(a.email)[0] for a in addresses if self._is_party(a)}
         if buyer is not None:
             keys.add(buyer.customer_key)
@@ -273,21 +282,38 @@ class IdentityResolver:
     def _is_notification_sender(self, msg: ParsedMessage, sender: Address) -> bool:
         if registrable_domain(sender.domain) in SYSTEM_DOMAINS:
             return True
-        return (
-            self.is_own(sender)
-            and is_form_sender(sender.email.rpartition("@")[0])
-            and not any(self._is_external(a) for a in (*msg.to, *msg.cc))
-            and looks_like_form(msg.subject, msg.body)
-        )
+        if self.is_own(sender):
+            return (
+                is_form_sender(sender.email.rpartition("@")[0])
+                and not any(self._is_external(a) for a in (*msg.to, *msg.cc))
+                and looks_like_form(msg.subject, msg.body)
+            )
+        return self._is_platform_notice(msg, sender)
 
-    def _is_external(self, address: Address) -> bool:
-        local, at, domain = address.email.rpartition("@")
-        return bool(local and at and domain) and not self.is_own(address)
+    def _is_platform_notice(self, msg: ParsedMessage, sender: Address) -> bool:
+        """A platform we do not know by name that relays a buyer's inquiry: an automatic
+        sender (bulk or auto-submitted headers, or a system local part such as
+        ``noreply``/``leads``/``buyer-inquiry``) whose body carries labelled buyer fields,
+        an e-mail at another domain than the sender's and a name or company."""
+        automatic = msg.is_bulk or msg.is_auto or is_system_sender(sender.email.rpartition("@")[0])
+        if not automatic or not looks_like_form(msg.subject, msg.body):
+            return False
+        fields = form_fields(msg.body)
+        if fields.email is None or not (fields.name or fields.company):
+            return False
+        buyer = Address(fields.email)
+        return self._is_party(buyer) and (
+            registrable_domain(buyer.domain) != registrable_domain(sender.domain)
+        )
 
     def _is_party(self, address: Address) -> bool:
         return self._is_external(address) and (
             registrable_domain(address.domain) not in SYSTEM_DOMAINS
         )
+
+    def _is_external(self, address: Address) -> bool:
+        local, at, domain = address.email.rpartition("@")
+        return bool(local and at and domain) and not self.is_own(address)
 
 
 def _party(address: Address, details: ContactDetails | None = None) -> Party:

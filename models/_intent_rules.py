@@ -1,17 +1,16 @@
 """Phrases behind :mod:`models.intent`: per intent, in English, Spanish, Portuguese, French,
 German, Russian and Chinese, with weights (0.8 a phrase that nearly settles it, 0.4–0.5
-one that often goes with it). Also the word lists of the valid-inquiry check."""
+one that often goes with it), and the words-apart pattern of placing an order."""
 
 from __future__ import annotations
+
+import re
 
 from models.lexicon import Rule, rules, word_set
 
 __all__ = [
-    "FREEMAIL_BRANDS",
-    "FREEMAIL_DOMAINS",
-    "GENERIC_CJK",
-    "GENERIC_WORDS",
     "INTENT_RULES",
+    "ORDER_PLACEMENT",
     "UPPER_ONLY",
 ]
 
@@ -120,19 +119,33 @@ INTENT_RULES: tuple[Rule, ...] = (
     *rules(
         _I + "purchase_order",
         0.85,
-        """purchase order|po|p.o.|po no|po number|our po|
-        new po|attached po|order confirmation|confirm the order|confirm our order|
-        place an order|place the order|placing an order|place order|
-        we would like to order|we want to order|please find our order|proforma invoice|
-        pi|sales contract|orden de compra|nuestro pedido|confirmamos el pedido|
-        hacer un pedido|realizar un pedido|pedido de compra|ordem de compra|
-        fazer um pedido|confirmamos o pedido|nosso pedido|bon de commande|passer commande|
-        passer une commande|confirmons la commande|notre commande|bestellung|wir bestellen|
-        auftragsbestätigung|bestellnummer|unsere bestellung|hiermit bestellen wir|
-        оформить заказ|подтверждаем заказ|наш заказ|размещаем заказ|订单|下单|采购订单|
-        确认订单|形式发票""",
+        """purchase order|our po|new po|attached po|attached our po|confirm the order|
+        confirm our order|place an order|place the order|placing an order|placing the order|
+        place order|we would like to order|we want to order|please find our order|
+        please find attached our order|find attached our order|we hereby order|
+        orden de compra|nuestro pedido|confirmamos el pedido|hacer un pedido|
+        realizar un pedido|pedido de compra|ordem de compra|fazer um pedido|
+        confirmamos o pedido|nosso pedido|bon de commande|passer commande|
+        passer une commande|confirmons la commande|notre commande|wir bestellen|
+        unsere bestellung|hiermit bestellen wir|оформить заказ|подтверждаем заказ|
+        подтверждаем первый заказ|размещаем заказ|наш заказ|новый заказ|хотим заказать|
+        заказываем|采购订单|确认订单|下单""",
     ),
-    *rules(_I + "purchase_order", 0.5, "contract|заказ|contrato|contrat|vertrag|合同"),
+    # The buyer's order number, or the order itself named: an order, or mail about one.
+    *rules(
+        _I + "purchase_order",
+        0.5,
+        """po|p.o.|po no|po number|order number|order no|bestellung|bestellnummer|
+        заказ|订单|commande""",
+    ),
+    # Documents of an order already placed: ours (a proforma invoice, our confirmation)
+    # or a contract.
+    *rules(
+        _I + "purchase_order:document",
+        0.5,
+        """proforma invoice|pro forma invoice|pi|order confirmation|sales contract|
+        contract|auftragsbestätigung|contrato|contrat|vertrag|контракт|договор|合同|形式发票""",
+    ),
     *rules(
         _I + "shipment",
         0.75,
@@ -186,37 +199,32 @@ INTENT_RULES: tuple[Rule, ...] = (
 # Short words that count only when written in capitals ("PO", not the Italian "po").
 UPPER_ONLY = word_set("po pi ups eta etd tnt awb rfq")
 
-# Words that do not name a product: "your products", "price list", "more information".
-GENERIC_WORDS = word_set(
-    """product products item items goods merchandise your our the a an some any all price
-    prices list pricelist catalog catalogue company it them this that these those more
-    information info details best new latest quotation quote you us me sample samples offer
-    stuff thing things business cooperation partnership service services website site
-    line range kind kinds type types of for and or to with from in on at by please kindly
-    good quality cheap cheapest top high low buy purchase order know about send share
-    productos producto produtos produto produits produit produkte produkt artikel waren
-    ware su sus seu seus sua suas votre vos ihre ihren lista precios preços prix preise
-    liste catálogo katalog información informações informations informationen de del la
-    las los el le les des du und der die das товар товары товаров продукция продукцию
-    продукции изделия ваш ваши вашу вашей каталог прайс цены информацию на о об pcs pieces
-    piece units unit sets set pairs stück stk unidades piezas peças pièces шт штук containers
-    container supplier suppliers manufacturer manufacturers factory partner partners reliable
-    professional chinese china long term urgently asap soon help support urgent proveedor
-    proveedores fornecedor fournisseur lieferanten lieferant поставщик поставщика alibaba
-    buyer buyers customer customers client clients inquiry enquiry made global sources
-    from mr mrs ms sir madam dear hello hi"""
+# Placing an order, said with words in between ("we confirm our first order", "please find
+# our new order for 6 containers", "размещаем повторный заказ", "siparişimizi iletiyoruz"):
+# a verb of placing, confirming or sending and an order noun at most four words apart.
+_GAP = r"(?:[^\w\n]+[\w'’.-]+){0,4}[^\w\n]+"
+_EN_VERB = (
+    r"confirm(?:s|ing|ed)?|plac(?:e|es|ing)|releas(?:e|ing)|send(?:ing)?|attach(?:ed|ing)?|"
+    r"enclos(?:e|ed|ing)|find|proceed(?:ing)? with|issu(?:e|ing)|submit(?:ting)?|"
+    r"forward(?:ing)?|repeat(?:ing)?|here is"
 )
-GENERIC_CJK = frozenset(
-    {"产品", "商品", "货物", "东西", "你们的产品", "贵司产品", "贵公司产品", "价格", "报价"}
-)
-
-FREEMAIL_BRANDS = word_set(
-    "gmail googlemail yahoo ymail hotmail outlook live aol gmx yandex protonmail rediffmail icloud"
-)
-FREEMAIL_DOMAINS = word_set(
-    """msn.com me.com mac.com web.de t-online.de freenet.de mail.ru bk.ru list.ru inbox.ru
-    ya.ru rambler.ru qq.com foxmail.com 163.com 126.com yeah.net 188.com sina.com sina.cn
-    sohu.com 139.com aliyun.com naver.com daum.net hanmail.net proton.me pm.me zoho.com
-    mail.com libero.it orange.fr wanadoo.fr free.fr laposte.net sfr.fr terra.com.br
-    uol.com.br bol.com.br ukr.net tut.by seznam.cz wp.pl o2.pl onet.pl interia.pl"""
+_EN_NOUN = r"(?:purchase\s+)?orders?|po|p\.o\."
+ORDER_PLACEMENT = re.compile(
+    rf"\b(?:{_EN_VERB}){_GAP}(?:{_EN_NOUN})\b"
+    rf"|\b(?:{_EN_NOUN}){_GAP}(?:attached|enclosed|herewith|follows)\b"
+    rf"|\b(?:confirm\w*|adjunt\w*|anex\w*|realiz\w*|hacemos|colocamos|formaliz\w*|remitimos|"
+    rf"segue|seguem|enviamos|fazemos|fechamos){_GAP}(?:pedido|orden(?:\s+de\s+compra)?|"
+    rf"ordem(?:\s+de\s+compra)?|encomenda)\b"
+    rf"|\b(?:confirm\w*|ci-joint\w*|pass\w*|envoy\w*|transm\w*|trouver){_GAP}"
+    rf"(?:bon\s+de\s+)?commande\b"
+    rf"|\b(?:bestätig\w*|anbei|übersend\w*|senden|erteil\w*|platzier\w*){_GAP}"
+    rf"(?:bestellung|auftrag)\b|\bbestellen\s+wir\b|\bwir\s+bestellen\b"
+    rf"|\b(?:conferm\w*|allegat\w*|inviamo|effettu\w*){_GAP}ordine\b"
+    rf"|\b(?:подтвержда\w*|размеща\w*|направля\w*|высыла\w*|прилага\w*|оформля\w*){_GAP}"
+    rf"заказ\w*|\bзаказ\w*{_GAP}(?:подтвержда\w*|размеща\w*|прилага\w*)|\bзаказываем\b"
+    rf"|\bsipariş\w*{_GAP}(?:ilet\w*|veriyoruz|onayl\w*|gönder\w*|geçiyoruz|ektedir)"
+    rf"|\bekte\w*{_GAP}sipariş\w*"
+    r"|(?:确认|附上|附件是|下了?)[^。！？\n]{0,6}(?:订单|采购单|订货单)"
+    r"|(?:أمر|طلب)\s+(?:ال)?شراء",
+    re.I,
 )

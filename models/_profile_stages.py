@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from models._deal_signals import offers_prices, order_references, places_order
 from models._refusal import find_refusal
 
 if TYPE_CHECKING:
     from models.profiles import MessageFacts, Stage
 
-__all__ = ["ORDER_STAGES", "first_valid_inquiry", "infer_outcome", "reached_stages"]
+__all__ = ["ORDER_STAGES", "first_valid_inquiry", "infer_outcome", "new_orders", "reached_stages"]
 
 ORDER_STAGES: tuple[Stage, ...] = ("trial_order", "bulk_order", "repeat_order")
 _SAMPLE_INTENTS = frozenset({"sample_request", "sample_feedback"})
@@ -22,7 +23,13 @@ _REOPENING = frozenset({"inquiry", "negotiation", "sample_request", "purchase_or
 
 def reached_stages(ordered: Sequence[MessageFacts]) -> dict[Stage, datetime]:
     """The date each stage was first reached, from messages sorted by date (only ``lead``
-    for a customer who never wrote to us; empty without messages)."""
+    for a customer who never wrote to us; empty without messages).
+
+    ``inquiry``: their first message; ``quotation``: our first quotation or price offer
+    that states prices or carries an offer (:func:`models._deal_signals.offers_prices`);
+    ``sample``: a sample requested, fed back on, paid or sent; orders: see
+    :func:`new_orders` (the first is ``trial_order`` whatever its size, the second
+    ``bulk_order``, any later one ``repeat_order``)."""
     if not ordered:
         return {}
     reached: dict[Stage, datetime] = {"lead": ordered[0].sent_at}
@@ -31,42 +38,54 @@ def reached_stages(ordered: Sequence[MessageFacts]) -> dict[Stage, datetime]:
         return reached
     reached["inquiry"] = inbound[0].sent_at
     for m in ordered:
-        if (m.direction == "outbound" and m.intent == "quotation") or (
-            m.direction == "inbound" and m.intent == "negotiation"
-        ):
-            reached.setdefault("quotation", m.sent_at)
+        if m.direction == "outbound" and "quotation" not in reached and offers_prices(m.text):
+            reached["quotation"] = m.sent_at
         if m.intent in _SAMPLE_INTENTS:
             reached.setdefault("sample", m.sent_at)
-    orders: dict[str, list[MessageFacts]] = {}
-    for m in ordered:
-        if m.intent == "purchase_order":
-            orders.setdefault(m.thread_id, []).append(m)
-    for group in orders.values():  # in the order of each thread's first purchase order
-        at = group[0].sent_at
-        if "trial_order" not in reached and "bulk_order" not in reached:
-            reached["bulk_order" if _large(group) else "trial_order"] = at
-        elif "bulk_order" not in reached:
-            reached["bulk_order"] = at
-        else:
-            reached["repeat_order"] = at
-            break
+    for stage, order in zip(ORDER_STAGES, new_orders(ordered), strict=False):
+        reached[stage] = order.sent_at
     return reached
 
 
-def _large(order: Sequence[MessageFacts]) -> bool:
-    return any(
-        hit.name == "order_volume" and hit.value == "large" for m in order for hit in m.traits
-    )
+def new_orders(ordered: Sequence[MessageFacts]) -> list[MessageFacts]:
+    """The messages, in time order and across all threads, by which the customer placed a
+    new order: an inbound purchase order that places one
+    (:func:`models._deal_signals.places_order`) and is not about an order counted before.
+
+    A message is about a counted order when every order or document number it names
+    belongs to one (:func:`models._deal_signals.order_references`), or when it names none
+    and its thread holds one. Numbers and threads join a counted order as mail names them:
+    our proforma invoice "MF-PI-250172 for your PO 2025/7750" ties the invoice's number
+    and thread to that order, so that their payment of that invoice is no new order."""
+    counted: list[MessageFacts] = []
+    order_threads: set[str] = set()
+    order_numbers: set[str] = set()
+    for m in ordered:
+        numbers = order_references(m.subject, m.text)
+        about_counted = bool(numbers & order_numbers) or m.thread_id in order_threads
+        if (
+            m.direction == "inbound"
+            and m.intent == "purchase_order"
+            and places_order(m.subject, m.text)
+            and not (numbers <= order_numbers if numbers else m.thread_id in order_threads)
+        ):
+            counted.append(m)
+            about_counted = True
+        if about_counted:
+            order_threads.add(m.thread_id)
+            order_numbers |= numbers
+    return counted
 
 
 def first_valid_inquiry(
     ordered: Sequence[MessageFacts],
 ) -> tuple[bool, tuple[str, ...]] | None:
-    """The (value, missing) check of the first inbound inquiry that has one, else ``None``."""
-    for m in ordered:
-        if m.direction == "inbound" and m.intent == "inquiry" and m.valid_inquiry is not None:
-            return m.valid_inquiry
-    return None
+    """The (value, missing) check of the customer's first inquiry: their first message,
+    the one that reached ``inquiry`` (whatever intent it was read as: a first inquiry may
+    also haggle or ask for a sample); ``None`` when they never wrote or it has no check."""
+    inbound = [m for m in ordered if m.direction == "inbound"]
+    first = inbound[0] if inbound else None
+    return None if first is None else first.valid_inquiry
 
 
 def infer_outcome(

@@ -39,7 +39,7 @@ class MessageFacts:
     subject: str
     text: str  # the new text (no quoted history, no signature)
     intent: str | None
-    valid_inquiry: tuple[bool, tuple[str, ...]] | None  # (value, missing) for inbound inquiries
+    valid_inquiry: tuple[bool, tuple[str, ...]] | None  # (value, missing) for inbound mail
     language: str | None
     topic_id: int | None
     topic_confidence: float

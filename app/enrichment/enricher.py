@@ -10,7 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models.embedder import Embedder, message_text
-from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_intent
+from models.inquiry import InquiryCheck, check_inquiry
+from models.intent import IntentResult, classify_intent
 from models.language import detect_language
 from models.topics import Assignment
 from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, prototypes_for
@@ -18,13 +19,16 @@ from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, 
 
 @dataclass(frozen=True, slots=True)
 class MessageInput:
-    """One message as enrichment needs it."""
+    """One message as enrichment needs it: ``contact_email`` is the customer's address it
+    is stored under (for a marketplace's or web form's notification, the buyer it carries;
+    the sender is then the platform)."""
 
     subject: str
     new_text: str
     signature: str
     sender_email: str | None
     direction: str
+    contact_email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,9 @@ def enrich(
 ) -> list[Enrichment]:
     """Enrich ``messages`` (one embedding call for the batch; ``assign`` gives the topics).
 
-    Traits are the rules' hits plus, for inbound messages, the prototype hits of the trait
+    Every inbound message gets the valid-inquiry check (the customer's first inquiry may
+    read as another intent); a notification's is made on the buyer it carries. Traits are
+    the rules' hits plus, for inbound messages, the prototype hits of the trait
     families the rules found no value of (:mod:`models.traits.prototypes`, prototypes
     embedded once per ``embedder.version``), ordered by name, then score.
     """
@@ -60,13 +66,7 @@ def enrich(
     for message, vector, topic in zip(messages, vectors, assignments, strict=True):
         language = detect_language(f"{message.subject}\n{message.new_text}")
         intent = classify_intent(message.subject, message.new_text, message.direction)
-        inquiry = (
-            check_inquiry(
-                message.subject, message.new_text, message.signature, message.sender_email
-            )
-            if intent.intent == "inquiry" and message.direction == "inbound"
-            else None
-        )
+        inquiry = _inquiry(message) if message.direction == "inbound" else None
         trait_input = TraitInput(
             subject=message.subject,
             new_text=message.new_text,
@@ -80,3 +80,14 @@ def enrich(
         traits = tuple(sorted((*rule_hits, *extra), key=lambda h: (h.name, -h.score, h.value)))
         results.append(Enrichment(language, intent, inquiry, traits, vector, topic))
     return results
+
+
+def _inquiry(message: MessageInput) -> InquiryCheck:
+    relayed = message.contact_email not in (None, message.sender_email)
+    return check_inquiry(
+        message.subject,
+        message.new_text,
+        message.signature,
+        message.contact_email if relayed else message.sender_email,
+        relayed_by=message.sender_email if relayed else None,
+    )

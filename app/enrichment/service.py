@@ -100,7 +100,7 @@ def enrich_messages(
 def _enrich_rows(
     sessions: sessionmaker[Session],
     embedder: Embedder,
-    rows: Sequence[Row[str, str, str, str, str | None, str]],
+    rows: Sequence[Row[str, str, str, str, str | None, str, str | None]],
 ) -> None:
     """Enrich ``rows`` and commit their results, marked enriched, in one transaction."""
 
@@ -112,7 +112,14 @@ def _enrich_rows(
         embedder,
         assign,
         [
-            MessageInput(r.subject, r.new_text, r.signature_text, r.from_email, r.direction)
+            MessageInput(
+                r.subject,
+                r.new_text,
+                r.signature_text,
+                r.from_email,
+                r.direction,
+                contact_email=r.contact_email,
+            )
             for r in rows
         ],
     )

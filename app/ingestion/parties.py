@@ -1,13 +1,16 @@
 """Customers and contacts of a batch: created when new, updated with what the batch tells.
 
-Set-based: one read and at most one insert and one update per table and batch, whatever
+Set-based: a few reads and at most one insert and one update per table and batch, whatever
 its size. A contact's title, phone and company come from the signature of its latest
-message in the batch; a customer's first and last contact span its messages' dates.
+message in the batch; a customer's first and last contact span its messages' dates. A
+contact already stored keeps its customer (a freemail contact attached to its company,
+see :mod:`app.ingestion.affiliation`, stays there); a new one goes to the customer of its
+key (SPEC §4), created when new.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +33,7 @@ class PartyMessage:
 
 @dataclass(frozen=True, slots=True)
 class PartyIds:
-    """Ids of the customers (by key) and contacts (by address) a batch touched."""
+    """Ids of the contacts a batch touched and of their customers, by address."""
 
     customers: dict[str, str]
     contacts: dict[str, str]
@@ -81,34 +84,55 @@ def _latest_details(items: Sequence[PartyMessage]) -> dict[str, ContactDetails]:
     }
 
 
-def _sync_customers(
-    repository: CustomerRepository, items: Sequence[PartyMessage], companies: dict[str, str]
+def _key_customers(
+    repository: CustomerRepository, items: Sequence[PartyMessage], known: Collection[str]
 ) -> dict[str, str]:
-    by_key: dict[str, list[PartyMessage]] = {}
+    """The customer id of each address of ``items`` not in ``known``: that of the
+    customer of its key, created when new."""
+    by_key: dict[str, PartyMessage] = {}
     for item in items:
-        by_key.setdefault(item.party.customer_key, []).append(item)
+        if item.party.contact.email not in known:
+            by_key.setdefault(item.party.customer_key, item)
     stored = repository.customer_rows(by_key)
     repository.insert_customers(
         [
             {
                 "id": new_id("cus"),
                 "key": key,
-                "kind": group[0].party.customer_kind,
+                "kind": item.party.customer_kind,
                 "name": None,
                 "first_contact_at": None,
                 "last_contact_at": None,
             }
-            for key, group in by_key.items()
+            for key, item in by_key.items()
             if key not in stored
         ]
     )
     stored = repository.customer_rows(by_key)
+    return {
+        item.party.contact.email: stored[item.party.customer_key].id
+        for item in items
+        if item.party.contact.email not in known
+    }
+
+
+def _update_customers(
+    repository: CustomerRepository,
+    items: Sequence[PartyMessage],
+    owner: dict[str, str],
+    companies: dict[str, str],
+) -> None:
+    """Each customer's name (when it has none) and first and last contact."""
+    groups: dict[str, list[PartyMessage]] = {}
+    for item in items:
+        groups.setdefault(owner[item.party.contact.email], []).append(item)
+    rows = repository.customer_rows_by_id(groups)
     updates = []
-    for key, group in by_key.items():
-        row = stored[key]
+    for customer_id, group in groups.items():
+        row = rows[customer_id]
         first, last = _span([item.message.date for item in group])
         person = row.kind == "person"
-        name = group[-1].party.contact.name if person else companies.get(key)
+        name = group[-1].party.contact.name if person else companies.get(row.key)
         wanted = {
             "name": None if row.name else name,
             "first_contact_at": _earlier(first, row.first_contact_at),
@@ -117,27 +141,24 @@ def _sync_customers(
         if change := _changes(row, wanted):
             updates.append(change)
     repository.update_customers(updates)
-    return {key: row.id for key, row in stored.items()}
 
 
 def _sync_contacts(
     repository: CustomerRepository,
     items: Sequence[PartyMessage],
-    customer_ids: dict[str, str],
+    owner: dict[str, str],
     details: dict[str, ContactDetails],
-) -> dict[str, str]:
+) -> dict[str, Any]:
+    """Insert the new contacts (with the customer in ``owner``) and update them all;
+    return the stored rows by address."""
     by_email: dict[str, list[PartyMessage]] = {}
     for item in items:
         by_email.setdefault(item.party.contact.email, []).append(item)
     stored = repository.contact_rows(by_email)
     repository.insert_contacts(
         [
-            {
-                "id": new_id("con"),
-                "email": email,
-                "customer_id": customer_ids[group[0].party.customer_key],
-            }
-            for email, group in by_email.items()
+            {"id": new_id("con"), "email": email, "customer_id": owner[email]}
+            for email in by_email
             if email not in stored
         ]
     )
@@ -158,11 +179,15 @@ def _sync_contacts(
         if change := _changes(row, wanted):
             updates.append(change)
     repository.update_contacts(updates)
-    return {email: row.id for email, row in stored.items()}
+    return stored
 
 
 def store_parties(session: Session, items: Sequence[PartyMessage]) -> PartyIds:
-    """Create or update the customers and contacts of ``items``; return their ids."""
+    """Create or update the customers and contacts of ``items``; return their ids.
+
+    Each message goes to its contact's customer as stored once the contacts are written:
+    when another batch stored the same new contact first, its choice holds, and a
+    customer this batch made for nothing is deleted again."""
     repository = CustomerRepository(session)
     details = _latest_details(items)
     companies = {
@@ -170,6 +195,11 @@ def store_parties(session: Session, items: Sequence[PartyMessage]) -> PartyIds:
         for item in items
         if (found := details.get(item.party.contact.email)) is not None and found.company
     }
-    customers = _sync_customers(repository, items, companies)
-    contacts = _sync_contacts(repository, items, customers, details)
-    return PartyIds(customers, contacts)
+    known = repository.contact_rows({item.party.contact.email for item in items})
+    by_key = _key_customers(repository, items, known)
+    owner = {email: row.customer_id for email, row in known.items()} | by_key
+    contacts = _sync_contacts(repository, items, owner, details)
+    stored_owner = {email: row.customer_id for email, row in contacts.items()}
+    repository.delete_customers_without_contacts(set(by_key.values()) - set(stored_owner.values()))
+    _update_customers(repository, items, stored_owner, companies)
+    return PartyIds(stored_owner, {email: row.id for email, row in contacts.items()})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.db.repositories.messages import MessageRepository
 from app.db.tables import Mailbox
 from app.db.types import new_id, utcnow
+from app.ingestion.affiliation import attach_freemail_contacts
 from app.ingestion.parties import PartyIds, PartyMessage, store_parties
 from app.ingestion.threading import ThreadAssigner, ThreadInput
 from ingest.identity import IdentityResolver, Party, Resolution
@@ -87,7 +88,7 @@ def _message_row(
         "cc": _addresses(msg.cc),
         "reply_to": _addresses(msg.reply_to),
         "direction": item.identity.direction,
-        "customer_id": parties.customers[party.customer_key] if party else None,
+        "customer_id": parties.customers[party.contact.email] if party else None,
         "contact_id": parties.contacts[party.contact.email] if party else None,
         "language": None,
         "body_format": msg.body_format,
@@ -116,7 +117,8 @@ def store_batch(
     """Store prepared new messages for ``mailbox``; quarantine those that could not parse.
 
     The caller has left out what is stored already (see `BatchWriter`). Bulk and automatic
-    mail is stored but attached to no customer.
+    mail is stored but attached to no customer. Freemail contacts the batch touches are
+    then attached to their organization where the stored mail shows one (SPEC §4).
     """
     repository = MessageRepository(session)
     result = BatchResult()
@@ -156,5 +158,11 @@ def store_batch(
         ]
     )
     repository.quarantine_many(quarantine_rows)
+    attach_freemail_contacts(
+        session,
+        [a.message for a in accepted],
+        [a.party.contact for a in accepted if a.party is not None],
+        threads,
+    )
     result.imported = len(accepted)
     return result

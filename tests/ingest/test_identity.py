@@ -327,6 +327,58 @@ def test_form_service_notification_with_reply_to() -> None:
     assert (party.customer_key, party.customer_kind) == ("lee@gmail.com", "person")
 
 
+RELAYED_BODY = """Dear Member,
+
+A buyer sent you a message through our trade portal:
+
+Buyer: Olu Adebayo
+Company: Adebayo Pumps Ltd
+E-posta: olu@adebayopumps.com.ng
+Phone: +234 803 555 0199
+
+Message:
+We need 40 submersible pumps, 2 hp. Please send your price.
+"""
+
+
+@pytest.mark.parametrize(
+    ("sender", "headers"),
+    [
+        ("leads@b2b-portal.example.net", {}),
+        ("alerts@tradehub.example.org", {"is_bulk": True}),
+        ("team@exportsite.example.biz", {"is_auto": True}),
+    ],
+)
+def test_an_unknown_platform_relaying_a_buyer(sender: str, headers: dict[str, bool]) -> None:
+    msg = make_msg(sender=sender, subject="New buyer inquiry #4471", body=RELAYED_BODY, **headers)
+    assert OWN.is_notification(msg)
+    party = OWN.counterparty(msg)
+    assert party is not None
+    assert party.customer_key == "adebayopumps.com.ng"
+    assert party.contact == addr("olu@adebayopumps.com.ng", "Olu Adebayo")
+    assert OWN.participants(msg) == ("adebayopumps.com.ng",)
+
+
+@pytest.mark.parametrize(
+    ("sender", "body"),
+    [
+        # a person quoting a colleague's details is no platform
+        ("john.smith@acme.co.uk", RELAYED_BODY),
+        # a platform's own news, no buyer of another domain
+        (
+            "news@tradehub.example.org",
+            "Inquiry tips\nName: Tradehub\nEmail: x@tradehub.example.org",
+        ),
+    ],
+)
+def test_not_a_relay(sender: str, body: str) -> None:
+    msg = make_msg(sender=sender, subject="Inquiry", body=body)
+    assert not OWN.is_notification(msg)
+    party = OWN.counterparty(msg)
+    assert party is not None
+    assert party.customer_key == registrable_domain(sender.partition("@")[2])
+
+
 def test_own_noreply_internal_mail_is_not_a_form() -> None:
     msg = make_msg(
         sender="noreply@example.com",

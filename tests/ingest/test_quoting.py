@@ -473,6 +473,20 @@ HEADER_CASES = {
         "Счёт во вложении.",
         "От: Иван Петров <ivan@example.ru>",
     ),
+    "tr outlook": (
+        "Teklifimiz ektedir.\n\nKimden: Ayşe Kaya <ayse@example.com.tr>\n"
+        "Gönderildi: 1 Ocak 2024 Pazartesi 10:00\nKime: Bob <bob@example.org>\n"
+        "Bilgi: Can <can@example.com.tr>\nKonu: Fiyat\n\nMerhaba",
+        "Teklifimiz ektedir.",
+        "Kimden: Ayşe Kaya <ayse@example.com.tr>",
+    ),
+    "ar outlook": (
+        "شكراً، تم الاستلام.\n\nمن: أحمد علي <ahmed@example.ae>\n"
+        "تاريخ الإرسال: الاثنين، 1 يناير، 2024 10:00\nإلى: Bob <bob@example.org>\n"
+        "نسخة: Ali <ali@example.ae>\nالموضوع: طلب تسعير\n\nمرحباً",
+        "شكراً، تم الاستلام.",
+        "من: أحمد علي <ahmed@example.ae>",
+    ),
     "da gmail": (
         "Tak for ordren.\n\nDen man. 1. jan. 2024 kl. 10.00 skrev Hans Jensen <hans@example.dk>:"
         "\n> Hej",

@@ -1,5 +1,4 @@
-"""Intent rules in seven languages, the role of direction and subject, and the valid-inquiry
-check (SPEC §6) with the elements it names as missing."""
+"""Intent rules in seven languages, the role of direction and subject (SPEC §6)."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.intent import INTENTS, InquiryCheck, IntentResult, check_inquiry, classify_intent
+from models.intent import INTENTS, IntentResult, classify_intent
 
 
 def classify(subject: str, text: str, direction: str = "inbound") -> IntentResult:
@@ -161,63 +160,6 @@ def test_threads_agree() -> None:
 @given(subject=st.text(max_size=40), text=st.text(max_size=300), direction=st.text(max_size=9))
 def test_random_text_never_raises(subject: str, text: str, direction: str) -> None:
     classify(subject, text, direction)
-    check = check_inquiry(subject, text, text[:50], text[:30] or None)
-    assert set(check.missing) <= {"product", "quantity_or_spec", "buyer"}
-    assert check.value == (not check.missing)
-
-
-# --- valid inquiry -------------------------------------------------------------------------
-
-SIGNATURE = "John Smith\nPurchasing Manager\nACME Trading Ltd\nTel: +44 20 7946 0000"
-
-
-@pytest.mark.parametrize(
-    ("subject", "text", "signature", "sender"),
-    [
-        ("Inquiry", "We are interested in 500 pcs of LED panel lights.", SIGNATURE, None),
-        ("", "Necesitamos 1000 unidades de cable HDMI de 2m.", "", "compras@tienda.es"),
-        ("Cotação", "Precisamos de 300 luminárias 40W.", "Ana\nLuz Ltda", "ana@gmail.com"),
-        ("", "Nous cherchons des projecteurs LED 100W, IP65.", "", "achat@lumiere.fr"),
-        ("Anfrage: Panel 60x60", "Bitte Angebot für 200 Stück.", "", "einkauf@licht.de"),
-        ("", "Интересуют светильники 36 Вт, 500 шт.", "ООО «Свет»\nМосква", None),
-        ("询价", "我们需要500个LED灯，请报价。", "深圳市光明科技有限公司", None),
-        ("Quote X96 Max", "Price please.", "", "buyer@shop.co.uk"),
-    ],
-)
-def test_valid_inquiries(subject: str, text: str, signature: str, sender: str | None) -> None:
-    assert check_inquiry(subject, text, signature, sender) == InquiryCheck(True, ())
-
-
-@pytest.mark.parametrize(
-    ("text", "signature", "sender", "missing"),
-    [
-        ("Dear Sir, please send price list", "", "john@acme-lighting.com",
-         ("product", "quantity_or_spec")),
-        ("I want to buy your product", "", "x@gmail.com",
-         ("product", "quantity_or_spec", "buyer")),
-        ("We can rank your website on Google first page. Cheap SEO services.", "",
-         "seo.expert@outlook.com", ("product", "quantity_or_spec", "buyer")),
-        ("Please send your catalogue and price list.", SIGNATURE, "a@yahoo.com",
-         ("product", "quantity_or_spec")),
-        ("We need LED panel lights.", "", "anna@gmail.com", ("quantity_or_spec", "buyer")),
-        ("We need 500 pcs.", "", "anna@hotmail.co.uk", ("product", "buyer")),
-        ("Estamos interesados en sus productos.", "", "x@empresa.mx",
-         ("product", "quantity_or_spec")),
-        ("Nous avons besoin de 300 lampes LED.", "", "notice@alibaba.com", ("buyer",)),
-    ],
-)  # fmt: skip
-def test_invalid_inquiries_name_what_is_missing(
-    text: str, signature: str, sender: str, missing: tuple[str, ...]
-) -> None:
-    assert check_inquiry("", text, signature, sender) == InquiryCheck(False, missing)
-
-
-def test_buyer_from_signature_alone() -> None:
-    assert (
-        "buyer"
-        not in check_inquiry("", "500 pcs X96", "Tom Lee\nTel: +1 555 0100 200", None).missing
-    )
-    assert "buyer" in check_inquiry("", "500 pcs X96", "Tom", "tom@gmail.com").missing
 
 
 def test_an_inherited_reply_subject_does_not_outvote_the_body() -> None:

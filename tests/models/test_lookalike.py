@@ -237,6 +237,7 @@ def _message(
     intent: str,
     topic: int,
     traits: tuple[TraitHit, ...] = (),
+    text: str | None = None,
 ) -> MessageFacts:
     return MessageFacts(
         id=mid,
@@ -244,7 +245,7 @@ def _message(
         direction="inbound" if direction == "inbound" else "outbound",
         thread_id="t1",
         subject=f"subject {mid}",
-        text=f"text of {mid}",
+        text=text or f"text of {mid}",
         intent=intent,
         valid_inquiry=None,
         language="en",
@@ -265,7 +266,13 @@ def test_customer_features_stop_at_the_outcome() -> None:
     )
     quotation = _message("m2", 3, "outbound", "quotation", 1)
     order = _message(
-        "m3", 30, "inbound", "purchase_order", 2, (TraitHit("payment_terms", "lc", 0.9, "by L/C"),)
+        "m3",
+        30,
+        "inbound",
+        "purchase_order",
+        2,
+        (TraitHit("payment_terms", "lc", 0.9, "by L/C"),),
+        "Please find attached our purchase order 4711, payment by L/C.",
     )
     later = _message("m4", 40, "inbound", "other", 2)
     rng = np.random.default_rng(3)

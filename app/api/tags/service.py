@@ -19,7 +19,7 @@ from app.enrichment.topic_assignment import assign_stored_topics
 from app.errors import InvalidRequestError, NotFoundError, TagNotRenamableError
 from ingest.mime import ParseError, parse_message
 from models.embedder import Embedder
-from models.intent import check_inquiry
+from models.inquiry import check_inquiry
 
 _HTML = re.compile(r"<\s*(html|body|div|p|br|table|span)\b", re.IGNORECASE)
 _TAG_ID = re.compile(r"(topic:\d{1,9}|trait:[a-z_]{1,40}:[A-Za-z_]{1,40})")

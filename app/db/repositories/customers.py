@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,21 @@ class CustomerRepository:
             found.update({row.key: row for row in self.session.execute(query)})
         return found
 
+    def customer_rows_by_id(self, ids: Collection[str]) -> dict[str, Row[Any]]:
+        """Map customer ids to the same columns as :meth:`customer_rows`."""
+        found: dict[str, Row[Any]] = {}
+        for chunk in chunks(ids):
+            query = select(
+                Customer.id,
+                Customer.key,
+                Customer.kind,
+                Customer.name,
+                Customer.first_contact_at,
+                Customer.last_contact_at,
+            ).where(Customer.id.in_(chunk))
+            found.update({row.id: row for row in self.session.execute(query)})
+        return found
+
     def insert_customers(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert customers (dicts of columns) whose key is not stored yet."""
         self._insert_ignoring_conflicts(Customer, rows, "key")
@@ -56,6 +71,14 @@ class CustomerRepository:
         """UPDATE rows by id, in id order, so concurrent batches lock rows in the same order."""
         if rows:
             self.session.execute(update(table), sorted(rows, key=lambda row: str(row["id"])))
+
+    def delete_customers_without_contacts(self, ids: Collection[str]) -> None:
+        """Delete those of these customers that have no contact (nor, then, any mail)."""
+        for chunk in chunks(ids):
+            used = select(Contact.customer_id).where(Contact.customer_id.in_(chunk))
+            self.session.execute(
+                delete(Customer).where(Customer.id.in_(chunk), Customer.id.not_in(used))
+            )
 
     def update_customers(self, rows: Sequence[dict[str, Any]]) -> None:
         """Update customers by id (each dict holds ``id`` and the columns to change)."""

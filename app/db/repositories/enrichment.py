@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
+    Contact,
     Mailbox,
     Message,
     MessageEmbedding,
@@ -58,17 +59,22 @@ class EnrichmentRepository:
 
     def pending(
         self, limit: int, ids: Sequence[str] | None = None
-    ) -> Sequence[Row[str, str, str, str, str | None, str]]:
+    ) -> Sequence[Row[str, str, str, str, str | None, str, str | None]]:
         """Up to ``limit`` messages not enriched yet (only among ``ids`` when given), oldest
-        stored first."""
-        query = select(
-            Message.id,
-            Message.subject,
-            Message.new_text,
-            Message.signature_text,
-            Message.from_email,
-            Message.direction,
-        ).where(Message.enriched_at.is_(None))
+        stored first, with the address of the contact each belongs to (``contact_email``)."""
+        query = (
+            select(
+                Message.id,
+                Message.subject,
+                Message.new_text,
+                Message.signature_text,
+                Message.from_email,
+                Message.direction,
+                Contact.email.label("contact_email"),
+            )
+            .outerjoin(Contact, Contact.id == Message.contact_id)
+            .where(Message.enriched_at.is_(None))
+        )
         if ids is not None:
             query = query.where(Message.id.in_(list(ids)))
         return self.session.execute(query.order_by(Message.id).limit(limit)).all()
