@@ -61,21 +61,22 @@ _EMAIL = re.compile(r"(?<![\w.+%'-])[\w.+%'-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME_LABELS = frozenset(
     {
         "name", "full name", "contact name", "contact person", "buyer", "buyer name",
-        "nombre", "nom", "nome", "姓名", "名字", "联系人", "имя", "фио",
+        "nombre", "nom", "nome", "姓名", "名字", "联系人", "имя", "фио", "ad soyad",
+        "adı soyadı", "ad", "isim", "الاسم",
     }
 )  # fmt: skip
 _EMAIL_LABELS = frozenset(
     {
         "email", "e-mail", "mail", "email address", "e-mail address", "correo",
         "correo electrónico", "courriel", "邮箱", "电子邮件", "電子郵件", "почта",
-        "эл. почта",
+        "эл. почта", "e-posta", "eposta", "البريد الإلكتروني",
     }
 )  # fmt: skip
 _COMPANY_LABELS = frozenset(
     {
         "company", "company name", "organization", "organisation", "firma", "firmenname",
         "unternehmen", "empresa", "société", "entreprise", "azienda", "公司", "公司名称",
-        "公司名稱", "компания", "организация",
+        "公司名稱", "компания", "организация", "şirket", "şirket adı", "الشركة",
     }
 )  # fmt: skip
 

@@ -62,7 +62,7 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 ORIGINAL_MESSAGE = re.compile(
     r"[ \t]*[-_=*]{2,}[ \t]*(?:"
-    r"original\s+message|forwarded\s+message|ursprüngliche\s+nachricht|"
+    r"original(?:\s+message)?|forwarded\s+message|ursprüngliche\s+nachricht|"
     r"weitergeleitete\s+nachricht|message\s+d['’]origine|message\s+transféré|"
     r"mensaje\s+original|mensaje\s+reenviado|mensagem\s+original|mensagem\s+encaminhada|"
     r"messaggio\s+originale|messaggio\s+inoltrato|oorspronkelijk\s+bericht|"
@@ -83,13 +83,14 @@ SEPARATOR = re.compile(r"[ \t]*(?:-{4,}|_{4,}|={4,}|\*{4,}|~{4,}|#{4,})[ \t]*")
 
 # --- Outlook-style header blocks ------------------------------------------------------------
 
-_FROM_NAMES = r"From|De|Von|Van|Da|Från|Fra|Od|Kimden|От|发件人|發件人|寄件者|送信者|差出人"
+_FROM_NAMES = r"From|De|Von|Van|Da|Från|Fra|Od|Kimden|От|من|发件人|發件人|寄件者|送信者|差出人"
 _OTHER_NAMES = (
     r"Sent|Date|To|Cc|Bcc|Subject|Reply-To|Envoyé|Envoyé\s+le|À|A|Objet|Gesendet|Datum|An|"
     r"Betreff|Enviado|Enviado\s+el|Enviada|Enviada\s+em|Enviado\s+em|Fecha|Para|Asunto|"
     r"Assunto|Data|Inviato|Oggetto|Verzonden|Aan|Onderwerp|Skickat|Till|Ämne|Sendt|Til|"
     r"Emne|Kopie|Kopia|Отправлено|Дата|Кому|Копия|Тема|发送时间|發送時間|日期|收件人|"
-    r"抄送|主题|主旨|時間|件名|宛先"
+    r"抄送|主题|主旨|時間|件名|宛先|Gönderildi|Gönderilme\s+Tarihi|Tarih|Kime|Bilgi|Konu|"
+    r"تاريخ\s+الإرسال|التاريخ|إلى|نسخة|الموضوع"
 )
 FROM_FIELD = re.compile(rf"[ \t]*\*{{0,2}}(?:{_FROM_NAMES})\*{{0,2}}[ \t]*[:：]", _I)
 """The "From:" line of a quoted header block, in any supported language (``*From:*`` too)."""

@@ -196,8 +196,8 @@ class IdentityResolver:
 
     def participants(self, msg: ParsedMessage) -> tuple[str, ...]:
         """Sorted unique customer keys of the external From, To, Cc and Reply-To addresses
-        (system addresses of marketplaces and form services left out) and of a
-        notification's buyer."""
+        (system addresses of marketplaces and form services, and a notification's sender,
+        left out) and of a notification's buyer."""
         return self._participants(msg, self.notification_buyer(msg))
 
     def resolve(self, msg: ParsedMessage) -> Resolution:
@@ -257,7 +257,9 @@ class IdentityResolver:
         return None if party is None else _party(party)
 
     def _participants(self, msg: ParsedMessage, buyer: Party | None) -> tuple[str, ...]:
-        addresses = (*((msg.sender,) if msg.sender else ()), *msg.to, *msg.cc, *msg.reply_to)
+        # A notification's sender is the platform that forwarded the buyer, never a party.
+        sender = (msg.sender,) if msg.sender and buyer is None else ()
+        addresses = (*sender, *msg.to, *msg.cc, *msg.reply_to)
         keys = {customer_key(a.email)[0] for a in addresses if self._is_party(a)}
         if buyer is not None:
             keys.add(buyer.customer_key)
@@ -273,12 +275,27 @@ class IdentityResolver:
     def _is_notification_sender(self, msg: ParsedMessage, sender: Address) -> bool:
         if registrable_domain(sender.domain) in SYSTEM_DOMAINS:
             return True
-        return (
-            self.is_own(sender)
-            and is_form_sender(sender.email.rpartition("@")[0])
-            and not any(self._is_external(a) for a in (*msg.to, *msg.cc))
-            and looks_like_form(msg.subject, msg.body)
-        )
+        if self.is_own(sender):
+            return (
+                is_form_sender(sender.email.rpartition("@")[0])
+                and not any(self._is_external(a) for a in (*msg.to, *msg.cc))
+                and looks_like_form(msg.subject, msg.body)
+            )
+        return self._is_platform_notice(msg, sender)
+
+    def _is_platform_notice(self, msg: ParsedMessage, sender: Address) -> bool:
+        """True when an external sender forwards someone else's inquiry as a platform
+        does: the subject or opening speaks of an inquiry, the body's labelled e-mail field
+        names an address at another domain, and that address is the Reply-To or the body
+        labels the buyer's name or company too (a marketplace we do not list)."""
+        fields = form_fields(msg.body)
+        if fields.email is None or not looks_like_form(msg.subject, msg.body):
+            return False
+        buyer = Address(fields.email)
+        if not self._is_party(buyer) or customer_key(buyer.email) == customer_key(sender.email):
+            return False
+        replies = {a.email.lower() for a in msg.reply_to}
+        return fields.email in replies or bool(fields.name or fields.company)
 
     def _is_external(self, address: Address) -> bool:
         local, at, domain = address.email.rpartition("@")

@@ -473,6 +473,25 @@ HEADER_CASES = {
         "Счёт во вложении.",
         "От: Иван Петров <ivan@example.ru>",
     ),
+    "tr outlook": (
+        "Fiyat listesi gönderir misiniz?\n\nKimden: Ayşe Kaya <ayse@example.com.tr>\n"
+        "Gönderildi: 10 Aralık 2024 Salı 15:00\nKime: Bob <bob@example.org>\nKonu: Katalog\n\n"
+        "Merhaba",
+        "Fiyat listesi gönderir misiniz?",
+        "Kimden: Ayşe Kaya <ayse@example.com.tr>",
+    ),
+    "ar outlook": (
+        "شكرا لكم.\n\nمن: Ahmed Ali <ahmed@example.sa>\nتاريخ الإرسال: 21 أغسطس 2026 10:52\n"
+        "إلى: Bob <bob@example.org>\nالموضوع: عرض سعر\n\nمرحبا",
+        "شكرا لكم.",
+        "من: Ahmed Ali <ahmed@example.sa>",
+    ),
+    "foxmail original": (
+        "Please see the order.\n\n------------------ Original ------------------\n"
+        "From: Bob <bob@example.org>\nDate: Mon, Jan 1, 2024 10:00 AM\n\nHello",
+        "Please see the order.",
+        "------------------ Original ------------------",
+    ),
     "da gmail": (
         "Tak for ordren.\n\nDen man. 1. jan. 2024 kl. 10.00 skrev Hans Jensen <hans@example.dk>:"
         "\n> Hej",
