@@ -14,17 +14,22 @@ from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_in
 from models.language import detect_language
 from models.topics import Assignment
 from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, prototypes_for
+from models.traits.base import Notification
 
 
 @dataclass(frozen=True, slots=True)
 class MessageInput:
-    """One message as enrichment needs it."""
+    """One message as enrichment needs it: ``contact_email`` is the customer's address it
+    is stored under, ``notification`` who notified us of a buyer's inquiry (see
+    :class:`models.traits.TraitInput`)."""
 
     subject: str
     new_text: str
     signature: str
     sender_email: str | None
     direction: str
+    contact_email: str | None = None
+    notification: Notification | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,8 @@ def enrich(
             sender_email=message.sender_email,
             direction=message.direction,  # type: ignore[arg-type]
             language=language,
+            contact_email=message.contact_email,
+            notification=message.notification,
         )
         rule_hits = extract_traits(trait_input)
         extra = prototype_hits(prototypes, trait_input, vector, rule_hits)

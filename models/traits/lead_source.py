@@ -4,9 +4,11 @@
   booth", "Canton Fair", "Messe", "feria", "au salon", "выставка", "展会"); invitations to
   a coming show ("visit our booth") count little.
 - ``marketplace``: Alibaba, Made-in-China, Global Sources … named in the message, or the
-  sender is such a platform's notification address.
-- ``website_form``: "your website", "contact form", or a body made of web-form fields
-  ("Name: … Email: … Message: …", a message field among them).
+  message is a platform's notification of the buyer's inquiry (``TraitInput.notification``,
+  any platform) or comes from a listed platform's address.
+- ``website_form``: "your website", "contact form", a notification sent by our website's
+  form, or a body made of web-form fields ("Name: … Email: … Message: …", a message field
+  among them).
 - ``referral``: "recommended by", "got your contact from", "по рекомендации", "朋友介绍".
 - ``cold_outreach``: they answered mail we sent unasked. A single message cannot tell that
   our earlier mail was unsolicited, so an inbound reply that thanks for our
@@ -145,7 +147,10 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
         yield item.hit("lead_source", item.value, score)
     sender = (message.sender_email or "").strip()
     domain = sender.rpartition("@")[2].casefold()
-    if any(domain == d or domain.endswith("." + d) for d in MARKETPLACE_DOMAINS):
+    if message.notification is not None:
+        shown = f"{message.subject} ({sender})" if sender else message.subject
+        yield hit_at("lead_source", message.notification, 0.9, shown, 0, len(shown))
+    elif any(domain == d or domain.endswith("." + d) for d in MARKETPLACE_DOMAINS):
         yield hit_at("lead_source", "marketplace", 0.9, sender, 0, len(sender))
     if message.direction == "inbound":
         fields = list(_FORM_FIELD.finditer(message.new_text))

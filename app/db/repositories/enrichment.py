@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
+    Contact,
     Mailbox,
     Message,
     MessageEmbedding,
@@ -56,19 +57,25 @@ class EnrichmentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def pending(
-        self, limit: int, ids: Sequence[str] | None = None
-    ) -> Sequence[Row[str, str, str, str, str | None, str]]:
+    def pending(self, limit: int, ids: Sequence[str] | None = None) -> Sequence[Row[Any]]:
         """Up to ``limit`` messages not enriched yet (only among ``ids`` when given), oldest
-        stored first."""
-        query = select(
-            Message.id,
-            Message.subject,
-            Message.new_text,
-            Message.signature_text,
-            Message.from_email,
-            Message.direction,
-        ).where(Message.enriched_at.is_(None))
+        stored first: id, subject, new text, signature, sender, direction, the customer's
+        contact address (``contact_email``) and the mailbox's ``own_domains``."""
+        query = (
+            select(
+                Message.id,
+                Message.subject,
+                Message.new_text,
+                Message.signature_text,
+                Message.from_email,
+                Message.direction,
+                Contact.email.label("contact_email"),
+                Mailbox.own_domains,
+            )
+            .join(Mailbox, Mailbox.id == Message.mailbox_id)
+            .outerjoin(Contact, Contact.id == Message.contact_id)
+            .where(Message.enriched_at.is_(None))
+        )
         if ids is not None:
             query = query.where(Message.id.in_(list(ids)))
         return self.session.execute(query.order_by(Message.id).limit(limit)).all()

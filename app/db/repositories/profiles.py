@@ -64,8 +64,9 @@ class ProfileRepository:
         return {i: user or name for i, name, user in self.session.execute(query)}
 
     def message_facts(self, customer_ids: Collection[str]) -> dict[str, list[MessageFacts]]:
-        """The enriched customer mail (inbound and outbound, no bulk or automatic mail) of
-        these customers, as profile facts."""
+        """The enriched customer mail (inbound and outbound) of these customers, as profile
+        facts. Bulk and automatic mail has no customer unless it is a marketplace's or web
+        form's notification, which is the buyer's inquiry (SPEC §4): those count."""
         facts: dict[str, list[MessageFacts]] = defaultdict(list)
         for chunk in chunks(customer_ids):
             rows = self._message_rows(chunk)
@@ -115,8 +116,6 @@ class ProfileRepository:
             .where(
                 Message.customer_id.in_(customer_ids),
                 Message.direction.in_(("inbound", "outbound")),
-                Message.is_bulk.is_(False),
-                Message.is_auto.is_(False),
                 Message.enriched_at.is_not(None),
             )
             .order_by(Message.customer_id, Message.id)
