@@ -24,10 +24,12 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "telecom_operator": (
         "telecom", "telekom", "telecommunication", "télécom", "telecomunica", "wireless",
-        "broadband", "mobile", "телеком", "связь", "电信", "通信",
+        "broadband", "mobile", "communications", "comunicaciones", "comunicações",
+        "телеком", "связь", "电信", "通信",
     ),
     "system_integrator": (
         "integrat", "automation", "automatización", "automação", "automatisierung",
+        "prozesstechnik", "process solutions", "process engineering",
         "автоматизац", "интеграц", "集成",
     ),
     "contractor_installer": (
@@ -35,6 +37,8 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
         "construções", "construtora", "installation", "instalaciones", "instalações",
         "instalacje", "installatie", "installateur", "haustechnik", "gebäudetechnik",
         "anlagenbau", "génie climatique", "fire protection", "mep ", "epc", "montazh",
+        "electromechanical", "electro-mechanical", "mechanical services",
+        "mechanical & electrical", "mechanical and electrical",
         "монтаж", "строй", "inşaat", "taahhüt", "工程", "建设",
     ),
     "ecommerce_seller": (
@@ -43,7 +47,9 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "retailer": (
         "retail", "home improvement", "supermarket", "hypermarket", "department store",
-        "megastore", "superstore", "home center", "homecenter", "hipermercado",
+        "megastore", "superstore", "home center", "homecenter", "home centre", " diy ",
+        "home & garden", "home and garden", "ferreter", "heimwerker", "bricolage",
+        "hipermercado",
         "supermercado", "magasins", "einzelhandel", "baumarkt", "ритейл", "гипермаркет",
         "супермаркет", "零售", "超市", " mart", " market",
     ),

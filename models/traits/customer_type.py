@@ -113,7 +113,9 @@ RULES: tuple[Rule, ...] = (
     *rules(
         _K + "distributor",
         0.55,
-        """our dealers|our resellers|our sub - dealers|sub - dealers|subdealers|
+        """distributes|distributing|vertreibt|vertreiben|distribuye|distribuimos|
+        distribuímos|distribui|distribue|distribuons|дистрибутирует|dağıtıyoruz|
+        our dealers|our resellers|our sub - dealers|sub - dealers|subdealers|
         our sub - distributor*|dealer network|network of dealers|reseller network|
         nuestros revendedores|nuestros concesionarios|red de distribuidor*|
         nossos revendedores|rede de revendedores|nos revendeurs|réseau de revendeurs|
@@ -124,7 +126,7 @@ RULES: tuple[Rule, ...] = (
     *rules(
         _K + "importer_wholesaler",
         0.55,
-        """imports|importing|we import|import from|importe des|importe du|importons|
+        """imports|importing|we import|importe des|importe du|importons|
         importamos|importiert|importieren|импортирует|импортируем|ввозим|ithal ediyoruz|
         ithalat yapıyoruz|ithalatçı|toptan|toptancı|wholesale|wholesaler|al por mayor|
         por mayor|por atacado|no atacado|en gros|im großhandel|оптом|
@@ -164,6 +166,12 @@ RULES: tuple[Rule, ...] = (
         _K + "system_integrator",
         0.55,
         """we integrate|integrate them|integramos|nous intégrons|wir integrieren|
+        design and build|we design and build|design , supply and install|
+        design and install|design and commission|diseñamos y construimos|
+        diseñamos e instalamos|projetamos e construímos|projetamos e instalamos|
+        concevons et construisons|concevons et installons|planen und bauen|
+        planen und errichten|проектируем и собираем|проектируем и монтируем|
+        проектируем и строим|tasarlıyor ve kuruyoruz|设计和集成|
         интегрируем|turnkey|turn - key|llave en mano|chave na mão|clé en main|
         schlüsselfertig|под ключ|anahtar teslim|交钥匙""",
     ),
@@ -191,8 +199,9 @@ _SELF = re.compile(
     r"|我们|我司|本公司|我公司|我是"
 )
 _AWAY = re.compile(
-    r"\b(?:look(?:ing)? for|seek\w*|search\w*|find|need|want|your|their|his|her|not|"
-    r"customers?|clients?|sell(?:ing)? to|supply|supplies|serve|busc\w+|necesit\w+|su|sus|"
+    r"\b(?:look(?:ing)? for|seek\w*|search\w*|find|need|want|your|their|his|her|not|by|"
+    r"from|with|through|via|customers?|clients?|sell(?:ing)? to|supply|supplies|serve|"
+    r"поставк\w*|поставля\w*|busc\w+|necesit\w+|su|sus|"
     r"procur\w+|precis\w+|seu|sua|clientes|vendemos|cherch\w+|recherch\w+|besoin|votre|vos|"
     r"pas|such\w*|brauch\w*|ihr\w*|kein\w*|kunden|ищем|нуж\w+|ваш\w*|не|клиент\w*)\b"
     r"|寻找|找|需要|贵司|你们|不是|客户"
@@ -204,6 +213,16 @@ _TO_WHOM = re.compile(
 )
 # Phrases that name their own subject ("we distribute", "our hotels").
 _SELF_PHRASE = re.compile(r"(?:we|our|nuestr|noss|nos|unser|наш|мы|bayi|我们)\b", re.I)
+# "a chain of 58 stores", "cadena de 20 tiendas", "сеть из 12 магазинов": a retailer.
+_STORE_CHAIN = re.compile(
+    r"\b(?:chain|network|group|cadena|red|rede|cadeia|chaîne|réseau|kette|сеть|zincir)"
+    r"\s+(?:of|de|von|из|da|do)?\s*\d[\d,.]*\s+(?:[\w-]+\s+){0,3}?(?:stores|shops|outlets|"
+    r"supermarkets|tiendas|almacenes|lojas|magasins|boutiques|filialen|geschäften|märkten|"
+    r"магазин\w*|mağaza\w*)\b|\b(?:we|nous|wir|мы)\s+(?:run|operate|have|own|exploitons|"
+    r"avons|betreiben|haben|управляем|имеем)\s+\d[\d,.]*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:stores|shops|outlets|magasins|filialen|märkte|магазин\w*)\b",
+    re.IGNORECASE,
+)
 _COMPANY_SCORE = 0.4
 _DOMAIN_SCORE = 0.3
 
@@ -231,6 +250,8 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
         elif own >= 0:
             score = max(score, 0.85)
         yield item.hit("customer_type", item.value, score)
+    for chain in _STORE_CHAIN.finditer(message.new_text):
+        yield hit_at("customer_type", "retailer", 0.85, message.new_text, *chain.span())
     yield from _from_company_names(message)
 
 
