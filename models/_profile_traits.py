@@ -10,6 +10,8 @@
 - How the customer came: when our unsolicited mail opened the relationship (the customer's
   first message is ours, not a reply, names no other source, and they answered), that is
   ``cold_outreach`` evidence of its own.
+- Where they are, at the least: the language they mostly write in, when one country
+  mostly writes it, is a hint of 0.1 — the weakest of all.
 - Agreement: hits of one value combine by noisy-or over *distinct* evidence, so that a line
   repeated in every signature (a phone number, a company name, an address) counts once and
   independent signals add up. A single-valued trait keeps its best-supported value.
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from models.traits import SINGLE_VALUED, TRAIT_VOCABULARY, TraitHit
+from models.traits._countries import LANGUAGE_COUNTRIES
 
 if TYPE_CHECKING:
     from models.profiles import MessageFacts
@@ -37,6 +41,7 @@ _BOTH_WAYS = frozenset({"lead_source"})
 # Hits that describe the customer and so must not come from our own text quoted back.
 _ABOUT_THEM = frozenset({"customer_type", "country", "certifications", "order_volume"})
 _COLD_OUTREACH_SCORE = 0.5
+_LANGUAGE_SCORE = 0.1
 _REPLY_OR_FORWARD = re.compile(
     r"^\W*(?:re|fwd?|aw|wg|sv|vs|vb|tr|rv|r|rif|res|enc|antw|odp|ynt|ilt|yanıt|отв|пересл|"
     r"回复|回覆|答复|转发|轉寄)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]",
@@ -91,6 +96,24 @@ def _all_hits(ordered: Sequence[MessageFacts]) -> Iterable[tuple[MessageFacts, T
     cold = _cold_outreach(ordered)
     if cold is not None:
         yield cold
+    spoken = _language_country(ordered)
+    if spoken is not None:
+        yield spoken
+
+
+def _language_country(ordered: Sequence[MessageFacts]) -> tuple[MessageFacts, TraitHit] | None:
+    """The weakest hint of where they are: the language most of their mail is written in,
+    when mostly one country writes it (Japanese, Polish, Greek …)."""
+    inbound = [m for m in ordered if m.direction == "inbound" and m.language]
+    if not inbound:
+        return None
+    counts = Counter(m.language for m in inbound)
+    language, count = counts.most_common(1)[0]
+    code = LANGUAGE_COUNTRIES.get(language or "")
+    if code is None or count * 2 < len(inbound):
+        return None
+    first = next(m for m in inbound if m.language == language)
+    return first, TraitHit("country", code, _LANGUAGE_SCORE, f"they write in {language}")
 
 
 def _cold_outreach(ordered: Sequence[MessageFacts]) -> tuple[MessageFacts, TraitHit] | None:

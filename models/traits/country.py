@@ -22,9 +22,10 @@ signals win and a line repeated in every signature counts once):
   — 0.3, only 0.15 at a freemail provider (``yahoo.fr``, ``mail.ru``); generic and vanity
   TLDs (``.com``, ``.io``, ``.co`` …) give nothing. For a notification the address is the
   buyer's (``TraitInput.customer_email``), never the platform's;
-- a currency only one country uses, in their words ("our customers pay in PHP") — 0.3;
-- the language of the message, for languages written in one country mostly (Japanese,
-  Polish, Greek …) — 0.1, the weakest hint.
+- a currency only one country uses, in their words ("our customers pay in PHP") — 0.3.
+
+The weakest hint, the language the customer writes in, is the profile's to add (it knows
+all their mail): see :mod:`models._profile_traits`.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from models.traits._countries import (
     COUNTRY_NAMES,
     CURRENCY_COUNTRIES,
     FREEMAIL_BRANDS,
-    LANGUAGE_COUNTRIES,
     NANP_AREAS,
     NON_COUNTRY_TLDS,
     cldr_country_names,
@@ -140,8 +140,8 @@ def country_of_name(text: str) -> str | None:
 
 
 def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
-    """Countries the message's fields, names, phones, destination, domain, currency and
-    language point to (see the module docstring)."""
+    """Countries the message's fields, names, phones, destination, domain and currency
+    point to (see the module docstring)."""
     inbound = message.direction == "inbound"
     for item in outermost(f for f in found if f.family == "country"):
         if item.field == "subject":
@@ -164,10 +164,6 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
     yield from _phones(message.new_text, 5 / 6)
     yield from _domain(message.customer_email)
     yield from _currencies(message.new_text)
-    code = LANGUAGE_COUNTRIES.get(message.language or "")
-    if code is not None:
-        shown = f"written in {message.language}"
-        yield TraitHit("country", code, 0.1, shown)
 
 
 def _labelled(text: str) -> Iterator[TraitHit]:
@@ -206,6 +202,10 @@ def _currencies(text: str) -> Iterator[TraitHit]:
             yield hit_at("country", code, 0.3, text, match.start(), match.end())
 
 
+# A sentence inside the line ("… lower. Compared to Malaysia"): not an address.
+_SENTENCE_IN = re.compile(r"[.!?]\s+[A-ZÀ-ÖА-ЯЁ][a-zà-öа-яё]+\s+[a-zà-öа-яё]")
+
+
 def _line(item: Found) -> tuple[str, int]:
     """The line of ``item``'s text around the match, and where it starts."""
     text, start, end = item.text, item.match.start, item.match.end
@@ -235,5 +235,5 @@ def _ends_address_line(item: Found) -> bool:
         len(line) <= 120
         and tail.strip(" \t.;)") == ""
         and bool(re.search(r"[\d,，]", head))
-        and not re.search(r"[.!?]\s", head)
+        and not _SENTENCE_IN.search(head)
     )

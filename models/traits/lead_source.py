@@ -172,7 +172,7 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
     sender = (message.sender_email or "").strip()
     domain = sender.rpartition("@")[2].casefold()
     if message.notification is not None:
-        shown = f"{message.subject} ({sender})" if sender else message.subject
+        shown = message.subject.strip() or sender
         yield hit_at("lead_source", message.notification, 0.9, shown, 0, len(shown))
     elif any(domain == d or domain.endswith("." + d) for d in MARKETPLACE_DOMAINS):
         yield hit_at("lead_source", "marketplace", 0.9, sender, 0, len(sender))

@@ -471,3 +471,11 @@ def test_signature_company_stops_before_address() -> None:
     details = signature_details("Acme Ltd, 12 Main St\nMain St, Co. Dublin")
     assert details.company == "Acme Ltd"
     assert signature_details("12 Main St, Co. Dublin").company is None
+
+
+def test_notification_source_tells_our_form_from_a_platform() -> None:
+    assert OWN.notification_source("wordpress@www.example.com", "b@wolf-bau.de") == "website_form"
+    assert OWN.notification_source("noreply@formspree.io", "lee@gmail.com") == "website_form"
+    assert OWN.notification_source("alerts@tradehub-b2b.com", "l@bakustar.com") == "marketplace"
+    assert OWN.notification_source("anna@wolf-bau.de", "peter@wolf-bau.de") is None
+    assert OWN.notification_source(None, "peter@wolf-bau.de") is None

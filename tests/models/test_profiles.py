@@ -495,3 +495,13 @@ def test_every_tag_has_recent_short_evidence_and_tags_are_ordered() -> None:
     topic = next(t for t in p.tags if t.id == "topic:0")
     assert topic.evidence[0].snippet.startswith("We are a distributor. word")
     assert topic.evidence[0].snippet.endswith("…")
+
+
+def test_the_language_they_write_is_the_weakest_country_hint() -> None:
+    japanese = [msg(f"m{i}", i, language="ja") for i in range(3)]
+    assert tag(profile(*japanese), "trait:country:JP") == 0.1
+    phone = TraitHit("country", "BR", 0.6, "+55 11 5555 0100")
+    p = profile(*japanese, msg("m9", 9, language="ja", traits=(phone,)))
+    assert p.country == "BR"
+    shared = [msg(f"m{i}", i, language="es") for i in range(3)]
+    assert profile(*shared).country is None  # Spanish is written in twenty countries
