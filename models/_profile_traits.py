@@ -7,7 +7,9 @@
   terms (incoterm, payment terms) are agreed both ways: our mail counts at half its score.
   Lead sources count both ways (extraction already weighs our mentions less); a country in
   our mail is only ever a place of destination, at half its score.
-- How the customer came: when our unsolicited mail opened the relationship (the customer's
+- How the customer came is told at first contact: lead sources count from the first thread
+  and the first three messages only (a later "I saw on your website …" says nothing of how
+  they came). When our unsolicited mail opened the relationship (the customer's
   first message is ours, not a reply, names no other source, and they answered), that is
   ``cold_outreach`` evidence of its own.
 - Where they are, at the least: the language they mostly write in, when one country
@@ -42,6 +44,7 @@ _BOTH_WAYS = frozenset({"lead_source"})
 _ABOUT_THEM = frozenset({"customer_type", "country", "certifications", "order_volume"})
 _COLD_OUTREACH_SCORE = 0.5
 _LANGUAGE_SCORE = 0.1
+_FIRST_CONTACT_MESSAGES = 3
 _REPLY_OR_FORWARD = re.compile(
     r"^\W*(?:re|fwd?|aw|wg|sv|vs|vb|tr|rv|r|rif|res|enc|antw|odp|ynt|ilt|yanıt|отв|пересл|"
     r"回复|回覆|答复|转发|轉寄)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]",
@@ -90,9 +93,12 @@ def trait_support(ordered: Sequence[MessageFacts]) -> list[TraitSupport]:
 
 
 def _all_hits(ordered: Sequence[MessageFacts]) -> Iterable[tuple[MessageFacts, TraitHit]]:
-    for m in ordered:
+    first_thread = ordered[0].thread_id if ordered else None
+    for index, m in enumerate(ordered):
+        at_first_contact = index < _FIRST_CONTACT_MESSAGES or m.thread_id == first_thread
         for hit in m.traits:
-            yield m, hit
+            if hit.name != "lead_source" or at_first_contact:
+                yield m, hit
     cold = _cold_outreach(ordered)
     if cold is not None:
         yield cold

@@ -112,7 +112,8 @@ RULES: tuple[Rule, ...] = (
 
 _WEIGHT = {"inbound": 1.0, "outbound": 0.7, "internal": 0.5}
 _INVITATION = re.compile(
-    r"\b(?:visit (?:us|our)|welcome to|invit\w*|will be at|will exhibit|upcoming|"
+    r"\b(?:visit (?:us|our)|meet us|see us|find us|join us|come and see|welcome to|invit\w*|"
+    r"will be at|will exhibit|upcoming|"
     r"visítenos|visite nuestro|visitez|besuchen sie|посетите|приглаша\w*)\b|欢迎.*参观|邀请"
 )
 _BAD_FOLLOWER = re.compile(r"\s*(?:price|prices|value|share|enough|deal|trade|condition)\b")

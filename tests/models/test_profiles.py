@@ -505,3 +505,19 @@ def test_the_language_they_write_is_the_weakest_country_hint() -> None:
     assert p.country == "BR"
     shared = [msg(f"m{i}", i, language="es") for i in range(3)]
     assert profile(*shared).country is None  # Spanish is written in twenty countries
+
+
+def test_lead_source_is_told_at_first_contact() -> None:
+    site = TraitHit("lead_source", "website_form", 0.6, "I saw it on your website")
+    fair = TraitHit("lead_source", "trade_show", 0.7, "we met at the fair")
+    first = msg("m0", 0, thread="t1", traits=(fair,))
+    later = [msg(f"m{i}", i, thread=f"t{i}") for i in range(1, 4)]
+    late = msg("m9", 9, thread="t9", traits=(site,))
+    p = profile(first, *later, late)
+    assert tag(p, "trait:lead_source:trade_show") == 0.7
+    assert tag(p, "trait:lead_source:website_form") is None
+    # The first thread counts however long it runs.
+    opening = msg("m0", 0, thread="t1")
+    same_thread = msg("m9", 9, thread="t1", traits=(site,))
+    assert tag(profile(opening, *later, same_thread), "trait:lead_source:website_form") == 0.6
+    assert tag(profile(opening, *later, late), "trait:lead_source:website_form") is None
