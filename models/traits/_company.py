@@ -39,7 +39,7 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
         "anlagenbau", "génie climatique", "fire protection", "mep ", "epc", "montazh",
         "electromechanical", "electro-mechanical", "mechanical services",
         "mechanical & electrical", "mechanical and electrical",
-        "монтаж", "строй", "inşaat", "taahhüt", "工程", "建设",
+        "монтаж", "строй", "taahhüt", "montaje", "montagem", "工程", "建设",
     ),
     "ecommerce_seller": (
         "online", "e-shop", "eshop", "webshop", "e-commerce", "ecommerce", "shop",
@@ -72,6 +72,7 @@ _NOT_INSIDE: dict[str, tuple[str, ...]] = {
     "торг": ("торгов",),
     " market": ("marketing",),
 }
+_DOT_ABOVE = "\u0307"
 _LEGAL_FORM = re.compile(
     r"(?:\b(?:LLC|L\.L\.C\.|Ltd\.?|Limited|Inc\.?|Corp\.?|Co\.|GmbH|AG|KG|S\.A\.?|SA|S\.L\.?|"
     r"S\.R\.L\.?|SRL|S\.p\.A\.|SpA|SARL|SAS|S\.A\.S\.|B\.V\.|N\.V\.|LLP|LLLP|Pty|Pvt|PLC|"
@@ -115,7 +116,7 @@ def company_types(name: str) -> list[tuple[str, str]]:
     """The customer types the words of company name ``name`` point to, the most specific
     first, each with the word found (``[("hotel_hospitality", "hotel")]`` for "Zenith
     Hotels & Resorts")."""
-    folded = f" {name.casefold()} "
+    folded = f" {name.casefold().replace(_DOT_ABOVE, '')} "  # Turkish "İ" folds to "i̇"
     found: list[tuple[str, str]] = []
     for value, words in _TYPE_WORDS.items():
         for word in words:

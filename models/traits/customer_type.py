@@ -148,6 +148,7 @@ RULES: tuple[Rule, ...] = (
         0.55,
         """amazon|ebay|etsy|aliexpress|lazada|shopee|jumia|flipkart|mercado livre|allegro|
         ozon|trendyol|hepsiburada|sell online|selling online|we sell online|shop online|
+        fnsku|fulfilment centre|fulfillment center|fulfilment center|fulfillment centre|
         vendemos online|vendemos por internet|vendemos en línea|vendemos pela internet|
         nous vendons en ligne|wir verkaufen online|продаём онлайн|продаем онлайн|
         продаём через интернет|продаем через интернет|internetten satıyoruz|
@@ -179,7 +180,7 @@ RULES: tuple[Rule, ...] = (
         _K + "hotel_hospitality",
         0.55,
         """our hotel*|hotel chain|hotel group|nuestros hotel*|nossos hotéis|nos hôtel*|
-        unsere hotel*|наши отели|наших отелей|otellerimiz|otel zinciri""",
+        unsere hotel*|наши отели|наших отелей|otellerimiz|otelimiz*|otel zinciri""",
     ),
     *rules(
         _K + "telecom_operator",
@@ -237,7 +238,7 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
             continue
         if item.phrase.casefold() in _UPPER_ONLY and not item.phrase.isupper():
             continue
-        before = item.before()
+        before = item.before(80)
         away, own = _last(_AWAY, before), _last(_SELF, before)
         to_whom = _TO_WHOM.search(before)
         if _SELF_PHRASE.match(item.phrase):
