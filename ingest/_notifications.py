@@ -68,10 +68,9 @@ _EMAIL = re.compile(r"(?<![\w.+%'-])[\w.+%'-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME_LABELS = frozenset(
     {
         "name", "full name", "your name", "contact name", "contact person", "buyer",
-        "buyer name", "nombre", "nombre completo", "nom",
-        "nom complet", "nome", "nome completo", "vorname und nachname", "ad soyad", "ad",
-        "isim", "imię i nazwisko", "姓名", "名字", "联系人", "имя", "фио", "контактное лицо",
-        "الاسم",
+        "buyer name", "nombre", "nombre completo", "nom", "nom complet", "nome",
+        "nome completo", "vorname und nachname", "ad soyad", "ad", "isim", "imię i nazwisko",
+        "姓名", "名字", "联系人", "имя", "фио", "контактное лицо", "الاسم", "adı soyadı",
     }
 )  # fmt: skip
 _EMAIL_LABELS = frozenset(
@@ -86,7 +85,7 @@ _COMPANY_LABELS = frozenset(
     {
         "company", "company name", "organization", "organisation", "firma", "firmenname",
         "firma adı", "şirket", "unternehmen", "empresa", "société", "entreprise", "azienda",
-        "公司", "公司名称", "公司名稱", "компания", "организация", "الشركة",
+        "公司", "公司名称", "公司名稱", "компания", "организация", "الشركة", "şirket adı",
     }
 )  # fmt: skip
 

@@ -62,7 +62,7 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 ORIGINAL_MESSAGE = re.compile(
     r"[ \t]*[-_=*]{2,}[ \t]*(?:"
-    r"original\s+message|forwarded\s+message|ursprüngliche\s+nachricht|"
+    r"original(?:\s+message)?|forwarded\s+message|ursprüngliche\s+nachricht|"
     r"weitergeleitete\s+nachricht|message\s+d['’]origine|message\s+transféré|"
     r"mensaje\s+original|mensaje\s+reenviado|mensagem\s+original|mensagem\s+encaminhada|"
     r"messaggio\s+originale|messaggio\s+inoltrato|oorspronkelijk\s+bericht|"

@@ -18,6 +18,7 @@ import tldextract
 
 from ingest._freemail import FREEMAIL_BRANDS, FREEMAIL_DOMAINS
 from ingest._notifications import (
+    FORM_SERVICE_DOMAINS,
     MARKETPLACE_DOMAINS,
     SYSTEM_DOMAINS,
     body_emails,
@@ -34,6 +35,7 @@ __all__ = [
     "ContactDetails",
     "CustomerKind",
     "IdentityResolver",
+    "NotificationSource",
     "Party",
     "customer_key",
     "is_freemail",
@@ -42,6 +44,7 @@ __all__ = [
 ]
 
 CustomerKind = Literal["organization", "person"]
+NotificationSource = Literal["marketplace", "website_form"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,22 @@ class IdentityResolver:
         """True when ``msg`` is a marketplace or web-form notification carrying a buyer: the
         buyer's first inquiry, to be kept even when bulk headers mark the message."""
         return self.notification_buyer(msg) is not None
+
+    def notification_source(
+        self, sender_email: str | None, buyer_email: str | None
+    ) -> NotificationSource | None:
+        """Who notified us of an inbound message stored as ``buyer_email``'s:
+        ``"website_form"`` when an own address or a form service sent it,
+        ``"marketplace"`` when another platform did, ``None`` when the buyer's side wrote it
+        (the same customer) or either address is unknown."""
+        if not sender_email or not buyer_email:
+            return None
+        if customer_key(sender_email)[0] == customer_key(buyer_email)[0]:
+            return None
+        sender = Address(sender_email)
+        if self.is_own(sender) or registrable_domain(sender.domain) in FORM_SERVICE_DOMAINS:
+            return "website_form"
+        return "marketplace"
 
     def notification_buyer(self, msg: ParsedMessage) -> Party | None:
         """The buyer a notification carries, else ``None``.

@@ -58,6 +58,7 @@ _SUFFIX = re.compile(r"""[)\]}"'»›”’>*,;:!?….%\/\\|=~_+\-]$""")
 _INFIX = re.compile(rf"""[-–—/\\@+&=~|:,;()\[\]"!?]|(?<=[^\W\d_])\.(?=[^\W\d_])|{_CJK_CHAR}""")
 # E-mail addresses and URLs stay whole tokens ("gildea@expo.mit.edu" holds no "expo").
 _ADDRESS = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)$", re.I)
+_WORD = re.compile(r"\w+")
 # Same-length replacements, so that offsets in the cleaned text are offsets in the input.
 _CLEAN = str.maketrans(
     {"\n": " ", "\r": " ", "\t": " ", "\xa0": " ", "\u2019": "'", "\u2018": "'", "\u00b4": "'"}
@@ -67,11 +68,14 @@ _CLEAN = str.maketrans(
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One phrase and what finding it means: ``key`` (e.g. ``"customer_type:retailer"``)
-    with ``weight`` in [0, 1]."""
+    with ``weight`` in [0, 1]. An ``optional`` rule (bulk data, such as country names in
+    many languages) is left out of a lexicon where another rule's stem covers one of its
+    words, instead of being refused."""
 
     key: str
     weight: float
     phrase: str
+    optional: bool = False
 
 
 def rules(key: str, weight: float, phrases: str) -> tuple[Rule, ...]:
@@ -144,11 +148,11 @@ class Lexicon:
 
     def __init__(self, items: Iterable[Rule]) -> None:
         """Compile ``items``; spaCy is imported here, not at module import."""
-        self._rules = tuple(items)
+        given = tuple(items)
         self._lock = threading.Lock()
         stems = {
             _fold(word.rstrip("*"))
-            for rule in self._rules
+            for rule in given
             for word in rule.phrase.split()
             if word.endswith("*")
         }
@@ -157,7 +161,15 @@ class Lexicon:
             if len(stem) < 3:
                 raise ValueError(f"stem {stem!r} is too short")
             self._stems[stem[:3]] = (*self._stems.get(stem[:3], ()), stem)
+        self._rules = tuple(r for r in given if not (r.optional and self._shadowed(r.phrase)))
         self._build()
+
+    def _shadowed(self, phrase: str) -> bool:
+        """True when a plain word of ``phrase`` starts with a stem (and is longer)."""
+        for word in _WORD.findall(_fold(phrase)):
+            if any(word != s and word.startswith(s) for s in self._stems.get(word[:3], ())):
+                return True
+        return False
 
     def _build(self) -> None:
         import spacy

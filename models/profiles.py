@@ -6,7 +6,6 @@ and the lookalike score are the caller's business.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,8 @@ from models._profile_stages import (
     infer_outcome,
     reached_stages,
 )
-from models.traits import SINGLE_VALUED, TRAIT_VOCABULARY, TraitHit, responsiveness
+from models._profile_traits import trait_support
+from models.traits import TRAIT_VOCABULARY, TraitHit, responsiveness
 
 Stage = Literal[
     "lead", "inquiry", "quotation", "sample", "trial_order", "bulk_order", "repeat_order"
@@ -115,10 +115,11 @@ def build_profile(
     explicit refusal is found by :func:`models._refusal.find_refusal` in inbound mail
     only). Tags: interests are the topics holding at least 15 % of the customer's
     recency-weighted mail (half-life 180 days before the last contact, our messages at half
-    weight); traits aggregate the messages' hits by noisy-or, one value per single-valued
-    trait; languages come from inbound messages, responsiveness from reply latencies. Every
-    tag carries up to 3 evidence items, most recent first, snippets of at most 200
-    characters. Interest tags come first (score descending), then traits by name and value.
+    weight); traits aggregate the messages' hits by noisy-or over distinct evidence, one
+    value per single-valued trait (see :mod:`models._profile_traits`); languages come from
+    inbound messages, responsiveness from reply latencies. Every tag carries up to 3
+    evidence items, most recent first, snippets of at most 200 characters. Interest tags
+    come first (score descending), then traits by name and value.
     """
     ordered = sorted(messages, key=lambda m: (m.sent_at, m.id))
     found = reached_stages(ordered)
@@ -157,11 +158,6 @@ _OUTBOUND_WEIGHT = 0.5
 _MIN_INTEREST_SHARE = 0.15
 _MIN_LANGUAGE_SHARE = 0.2
 _MIN_LANGUAGE_MESSAGES = 2
-# Traits of the sender: their mail only. Commercial terms: ours too, at half their score.
-_INBOUND_ONLY = frozenset(
-    {"customer_type", "lead_source", "country", "order_volume", "price_sensitive"}
-)
-_BOTH_WAYS = frozenset({"incoterm", "payment_terms", "certifications"})
 
 
 def _interest_tags(
@@ -198,34 +194,10 @@ def _interest_tags(
 
 
 def _trait_tags(ordered: Sequence[MessageFacts]) -> list[ProfileTag]:
-    groups: dict[tuple[str, str], dict[str, tuple[float, MessageFacts, TraitHit]]] = {}
-    for m in ordered:
-        for hit in m.traits:
-            score = _counted_score(m, hit)
-            if score > 0 and hit.value in TRAIT_VOCABULARY.get(hit.name, ()):
-                best = groups.setdefault((hit.name, hit.value), {})
-                if m.id not in best or best[m.id][0] < score:
-                    best[m.id] = (score, m, hit)
-    tags: dict[str, list[ProfileTag]] = {}
-    for (name, value), by_message in groups.items():
-        items = by_message.values()
-        score = 1.0 - math.prod(1.0 - s for s, _, _ in items)
-        evidence = _evidence((m, hit.evidence) for _, m, hit in items)
-        tags.setdefault(name, []).append(_trait_tag(name, value, score, evidence))
-    kept: list[ProfileTag] = []
-    for name, values in tags.items():
-        values.sort(key=lambda t: (-t.score, -len(t.evidence), t.value or ""))
-        kept.extend(values[:1] if name in SINGLE_VALUED else values)
-    return kept
-
-
-def _counted_score(message: MessageFacts, hit: TraitHit) -> float:
-    score = min(max(hit.score, 0.0), 1.0) if math.isfinite(hit.score) else 0.0
-    if message.direction == "inbound" and hit.name in _INBOUND_ONLY | _BOTH_WAYS:
-        return score
-    if message.direction == "outbound" and hit.name in _BOTH_WAYS:
-        return score / 2
-    return 0.0
+    return [
+        _trait_tag(found.name, found.value, found.score, _evidence(found.evidence))
+        for found in trait_support(ordered)
+    ]
 
 
 def _language_tags(ordered: Sequence[MessageFacts]) -> list[ProfileTag]:

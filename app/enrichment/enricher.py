@@ -4,7 +4,7 @@ topic — pure of the store, so the API's stateless tagging uses the same code."
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,14 +14,24 @@ from models.inquiry import InquiryCheck, check_inquiry
 from models.intent import IntentResult, classify_intent
 from models.language import detect_language
 from models.topics import Assignment
-from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, prototypes_for
+from models.traits import (
+    TraitHit,
+    TraitInput,
+    extract_traits,
+    prototype_hits,
+    prototypes_for,
+    self_statements,
+    statement_hits,
+)
+from models.traits.base import Notification
 
 
 @dataclass(frozen=True, slots=True)
 class MessageInput:
     """One message as enrichment needs it: ``contact_email`` is the customer's address it
     is stored under (for a marketplace's or web form's notification, the buyer it carries;
-    the sender is then the platform)."""
+    the sender is then the platform), ``notification`` who notified us of a buyer's inquiry
+    (see :class:`models.traits.TraitInput`)."""
 
     subject: str
     new_text: str
@@ -29,6 +39,7 @@ class MessageInput:
     sender_email: str | None
     direction: str
     contact_email: str | None = None
+    notification: Notification | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,18 @@ TopicAssigner = Callable[[NDArray[np.float32]], Sequence[Assignment | None]]
 are no topics yet)."""
 
 
+def _trait_input(message: MessageInput) -> TraitInput:
+    return TraitInput(
+        subject=message.subject,
+        new_text=message.new_text,
+        signature=message.signature,
+        sender_email=message.sender_email,
+        direction=message.direction,  # type: ignore[arg-type]
+        contact_email=message.contact_email,
+        notification=message.notification,
+    )
+
+
 def enrich(
     embedder: Embedder, assign: TopicAssigner, messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
@@ -57,26 +80,32 @@ def enrich(
     read as another intent); a notification's is made on the buyer it carries. Traits are
     the rules' hits plus, for inbound messages, the prototype hits of the trait
     families the rules found no value of (:mod:`models.traits.prototypes`, prototypes
-    embedded once per ``embedder.version``), ordered by name, then score.
+    embedded once per ``embedder.version``): of the whole message, else of one of the
+    sentences in which the writer speaks of themselves (embedded in a second call), ordered
+    by name, then score.
     """
     vectors = embedder.embed([message_text(m.subject, m.new_text) for m in messages])
     assignments = assign(vectors)
     prototypes = prototypes_for(embedder)
+    inputs = [_trait_input(m) for m in messages]
+    statements = [self_statements(t) for t in inputs]
+    flat = [s for found in statements for s in found]
+    dimension = prototypes.background.shape[1]
+    statement_vectors = embedder.embed(flat) if flat else np.zeros((0, dimension), np.float32)
     results = []
-    for message, vector, topic in zip(messages, vectors, assignments, strict=True):
+    start = 0
+    for message, unread, said, vector, topic in zip(
+        messages, inputs, statements, vectors, assignments, strict=True
+    ):
         language = detect_language(f"{message.subject}\n{message.new_text}")
         intent = classify_intent(message.subject, message.new_text, message.direction)
         inquiry = _inquiry(message) if message.direction == "inbound" else None
-        trait_input = TraitInput(
-            subject=message.subject,
-            new_text=message.new_text,
-            signature=message.signature,
-            sender_email=message.sender_email,
-            direction=message.direction,  # type: ignore[arg-type]
-            language=language,
-        )
+        trait_input = replace(unread, language=language)
         rule_hits = extract_traits(trait_input)
         extra = prototype_hits(prototypes, trait_input, vector, rule_hits)
+        said_vectors = statement_vectors[start : start + len(said)]
+        start += len(said)
+        extra += statement_hits(prototypes, trait_input, said, said_vectors, (*rule_hits, *extra))
         traits = tuple(sorted((*rule_hits, *extra), key=lambda h: (h.name, -h.score, h.value)))
         results.append(Enrichment(language, intent, inquiry, traits, vector, topic))
     return results

@@ -24,6 +24,7 @@ from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.topic_assignment import assign_stored_topics
 from app.metrics import Metrics, observe_since
+from ingest.identity import IdentityResolver
 from models.embedder import Embedder
 from models.topics import Assignment, Topic, fit_topics
 
@@ -97,10 +98,31 @@ def enrich_messages(
     return len(rows)
 
 
+def _message_input(row: Row[Any], resolvers: dict[str, IdentityResolver]) -> MessageInput:
+    """What enrichment reads of a pending row: its notification source is told by the
+    mailbox's own domains (see :meth:`IdentityResolver.notification_source`)."""
+    key = "\n".join(sorted(row.own_domains or ()))
+    resolver = resolvers.get(key) or resolvers.setdefault(key, IdentityResolver(row.own_domains))
+    notification = (
+        resolver.notification_source(row.from_email, row.contact_email)
+        if row.direction == "inbound"
+        else None
+    )
+    return MessageInput(
+        row.subject,
+        row.new_text,
+        row.signature_text,
+        row.from_email,
+        row.direction,
+        contact_email=row.contact_email,
+        notification=notification,
+    )
+
+
 def _enrich_rows(
     sessions: sessionmaker[Session],
     embedder: Embedder,
-    rows: Sequence[Row[str, str, str, str, str | None, str, str | None]],
+    rows: Sequence[Row[Any]],
 ) -> None:
     """Enrich ``rows`` and commit their results, marked enriched, in one transaction."""
 
@@ -108,21 +130,8 @@ def _enrich_rows(
         with sessions() as session:
             return assign_stored_topics(session, vectors)
 
-    results = enrich(
-        embedder,
-        assign,
-        [
-            MessageInput(
-                r.subject,
-                r.new_text,
-                r.signature_text,
-                r.from_email,
-                r.direction,
-                contact_email=r.contact_email,
-            )
-            for r in rows
-        ],
-    )
+    resolvers: dict[str, IdentityResolver] = {}
+    results = enrich(embedder, assign, [_message_input(r, resolvers) for r in rows])
     messages: list[dict[str, Any]] = []
     embeddings: list[dict[str, Any]] = []
     traits: list[dict[str, Any]] = []

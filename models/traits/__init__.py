@@ -5,8 +5,9 @@ signature, sender, direction) and returns :class:`TraitHit` s, each a value of t
 vocabulary with a score in [0, 1] and a verbatim evidence span; ``responsiveness`` turns
 reply latencies into a hit. :func:`prototype_hits` adds, from a message's embedding, the
 ``customer_type`` and ``lead_source`` values that the rules missed but that read like one of
-their prototype sentences (:mod:`models.traits.prototypes`). Aggregation over a customer's
-messages is the profile layer's job.
+their prototype sentences (:mod:`models.traits.prototypes`), and :func:`statement_hits` the
+same for single sentences in which the writer speaks of themselves. Aggregation over a
+customer's messages is the profile layer's job.
 """
 
 from models.traits.base import TraitHit, TraitInput
@@ -18,6 +19,8 @@ from models.traits.prototypes import (
     build_prototypes,
     prototype_hits,
     prototypes_for,
+    self_statements,
+    statement_hits,
 )
 from models.traits.responsiveness import responsiveness
 from models.traits.vocab import SINGLE_VALUED, TRAIT_VOCABULARY
@@ -35,4 +38,6 @@ __all__ = [
     "prototype_hits",
     "prototypes_for",
     "responsiveness",
+    "self_statements",
+    "statement_hits",
 ]

@@ -1,17 +1,33 @@
-"""Data for ``country``: calling codes, North American area codes, country names.
+"""Data for ``country``: calling codes, North American area codes, country names, local
+currencies, languages of one country, freemail providers.
 
-Names are given in English, the local language(s), Spanish, Portuguese, French, German,
-Russian and Chinese where they differ. Russian names whose ending changes with case are
-stems (``Германи*`` finds ``Германия`` and ``Германии``). Left out on purpose: names that
-are common words or US states in English (Georgia, Jordan is kept but checked by the
-caller, "Island" for Iceland), and small states without a distinct trade.
+:data:`COUNTRY_NAMES` are written by hand: English, the local language(s), Spanish,
+Portuguese, French, German, Russian and Chinese where they differ, with the abbreviations
+people write (USA, UAE, KSA). Russian names whose ending changes with case are stems
+(``Германи*`` finds ``Германия`` and ``Германии``). Left out on purpose: names that are
+common words or US states in English (Georgia; Jordan is kept but checked by the caller).
+:func:`cldr_country_names` adds every country's name in the ten languages the product reads,
+from the Unicode CLDR (``data/country_names.tsv``, made by ``tools/make_country_names.py``).
 """
 
 from __future__ import annotations
 
-from models.lexicon import word_set
+from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
 
-__all__ = ["CALLING_CODES", "COUNTRY_NAMES", "NANP_AREAS", "NON_COUNTRY_TLDS"]
+from models.lexicon import once, word_set
+
+__all__ = [
+    "CALLING_CODES",
+    "COUNTRY_NAMES",
+    "CURRENCY_COUNTRIES",
+    "FREEMAIL_BRANDS",
+    "LANGUAGE_COUNTRIES",
+    "NANP_AREAS",
+    "NON_COUNTRY_TLDS",
+    "cldr_country_names",
+]
 
 # ITU-T E.164 country calling codes (a prefix code: none is the start of another).
 # "1" (North America) and "7" (Russia / Kazakhstan) are resolved by the caller.
@@ -191,3 +207,58 @@ COUNTRY_NAMES: dict[str, str] = {
     "NZ": "New Zealand|Nueva Zelanda|Nova Zelândia|Nouvelle-Zélande|"
     "Neuseeland|Новая Зеландия|Новой Зеландии|新西兰",
 }
+
+
+@once
+def cldr_country_names() -> Mapping[str, tuple[str, ...]]:
+    """Every country's names in en, es, pt, fr, de, it, tr, ru, ar and zh (Unicode CLDR),
+    by ISO code."""
+    table = resources.files("models.traits").joinpath("data/country_names.tsv")
+    names: dict[str, list[str]] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, _, name = line.partition("\t")
+            names.setdefault(code, []).append(name)
+    return MappingProxyType({code: tuple(found) for code, found in names.items()})
+
+
+# ISO 4217 codes of currencies that one country uses (the dollar, euro, CFA francs and other
+# shared currencies name no country). "RMB" is the renminbi's everyday name.
+CURRENCY_COUNTRIES: Mapping[str, str] = MappingProxyType(
+    dict(
+        pair.split("=")
+        for pair in word_set(
+            """GBP=GB CHF=CH SEK=SE NOK=NO DKK=DK ISK=IS PLN=PL CZK=CZ HUF=HU RON=RO BGN=BG
+        RSD=RS MKD=MK ALL=AL BAM=BA MDL=MD UAH=UA BYN=BY RUB=RU KZT=KZ UZS=UZ KGS=KG TJS=TJ
+        TMT=TM AZN=AZ GEL=GE AMD=AM TRY=TR ILS=IL AED=AE SAR=SA QAR=QA KWD=KW BHD=BH OMR=OM
+        JOD=JO LBP=LB IQD=IQ IRR=IR EGP=EG MAD=MA DZD=DZ TND=TN LYD=LY NGN=NG GHS=GH KES=KE
+        TZS=TZ UGX=UG ETB=ET ZAR=ZA AOA=AO MZN=MZ ZMW=ZM RWF=RW MUR=MU CNY=CN RMB=CN HKD=HK
+        TWD=TW JPY=JP KRW=KR INR=IN PKR=PK BDT=BD LKR=LK NPR=NP VND=VN THB=TH MYR=MY SGD=SG
+        IDR=ID PHP=PH MMK=MM KHR=KH AUD=AU NZD=NZ CAD=CA MXN=MX BRL=BR ARS=AR CLP=CL COP=CO
+        PEN=PE UYU=UY PYG=PY BOB=BO VES=VE CRC=CR GTQ=GT DOP=DO"""
+        )
+    )
+)
+
+# ISO 639-1 languages written as a mother tongue in one country mostly: a weak hint only.
+LANGUAGE_COUNTRIES: Mapping[str, str] = MappingProxyType(
+    dict(
+        pair.split("=")
+        for pair in word_set(
+            """ja=JP ko=KR th=TH vi=VN id=ID ms=MY pl=PL cs=CZ sk=SK hu=HU ro=RO bg=BG el=GR
+        uk=UA he=IL fa=IR hi=IN bn=BD ur=PK ka=GE hy=AM az=AZ kk=KZ uz=UZ mn=MN da=DK fi=FI
+        sv=SE no=NO nb=NO is=IS et=EE lv=LV lt=LT sl=SI hr=HR sr=RS mk=MK sq=AL it=IT
+        nl=NL"""
+        )
+    )
+)
+
+# Freemail providers by the first label of their domain (gmail.com, yahoo.co.uk, mail.ru):
+# their country code top-level domain says little about where the user is.
+FREEMAIL_BRANDS = word_set(
+    """gmail googlemail yahoo ymail rocketmail hotmail outlook live msn icloud me mac aol gmx
+    web mail inbox list bk yandex ya rambler qq 163 126 yeah sina sohu foxmail aliyun
+    rediffmail libero virgilio tiscali alice orange wanadoo free laposte sfr t-online freenet
+    arcor seznam wp o2 onet interia naver daum hanmail uol bol terra ig abv zoho protonmail
+    proton tutanota hushmail mailbox posteo ukr i online"""
+)

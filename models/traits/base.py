@@ -10,7 +10,17 @@ from typing import Literal
 
 from models.lexicon import Match, snippet
 
-__all__ = ["Direction", "Field", "Found", "TraitHit", "TraitInput", "clamp", "hit_at", "outermost"]
+__all__ = [
+    "Direction",
+    "Field",
+    "Found",
+    "Notification",
+    "TraitHit",
+    "TraitInput",
+    "clamp",
+    "hit_at",
+    "outermost",
+]
 
 Direction = Literal["inbound", "outbound", "internal"]
 Field = Literal["subject", "text", "signature"]
@@ -18,11 +28,17 @@ Field = Literal["subject", "text", "signature"]
 _SENTENCE_END = re.compile(r".*[.!?;。！？；\n]", re.S)
 
 
+Notification = Literal["marketplace", "website_form"]
+
+
 @dataclass(frozen=True, slots=True)
 class TraitInput:
     """One message, as the caller has it: ``new_text`` is what the author wrote now (no
     quoted history), ``signature`` their signature block, ``language`` an ISO 639-1 code
-    when already detected."""
+    when already detected. ``contact_email`` is the customer's address the message belongs
+    to (the buyer of a notification, the recipient of our mail; ``None``: the sender's).
+    ``notification`` says the message is a marketplace's or our website form's
+    notification of the buyer's inquiry (the sender is then the platform, not the buyer)."""
 
     subject: str
     new_text: str
@@ -30,6 +46,15 @@ class TraitInput:
     sender_email: str | None
     direction: Direction
     language: str | None = None
+    contact_email: str | None = None
+    notification: Notification | None = None
+
+    @property
+    def customer_email(self) -> str | None:
+        """The customer's address: ``contact_email``, else the sender's of inbound mail."""
+        if self.contact_email:
+            return self.contact_email
+        return self.sender_email if self.direction == "inbound" else None
 
     def field(self, name: Field) -> str:
         """The text of field ``name``."""

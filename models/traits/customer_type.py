@@ -16,7 +16,9 @@ import re
 from collections.abc import Iterator, Sequence
 
 from models.lexicon import Rule, rules
-from models.traits.base import Found, TraitHit, TraitInput
+from models.traits._company import company_names, company_types
+from models.traits._countries import FREEMAIL_BRANDS
+from models.traits.base import Found, TraitHit, TraitInput, hit_at
 
 __all__ = ["RULES", "collect"]
 
@@ -107,25 +109,128 @@ RULES: tuple[Rule, ...] = (
         для собственных нужд|для собственного использования|для нашего завода|
         для нашего производства|конечный пользователь|自用|工厂自用|终端用户|最终用户""",
     ),
+    # Said in other words: what they do, whom they sell through, how they buy.
+    *rules(
+        _K + "distributor",
+        0.55,
+        """distributes|distributing|vertreibt|vertreiben|distribuye|distribuimos|
+        distribuímos|distribui|distribue|distribuons|дистрибутирует|dağıtıyoruz|
+        our dealers|our resellers|our sub - dealers|sub - dealers|subdealers|
+        our sub - distributor*|dealer network|network of dealers|reseller network|
+        nuestros revendedores|nuestros concesionarios|red de distribuidor*|
+        nossos revendedores|rede de revendedores|nos revendeurs|réseau de revendeurs|
+        unsere händler|unsere wiederverkäufer|händlernetz|наши дилеры|наших дилеров|
+        нашим дилерам|дилерск* сет*|bayilerimiz|bayi ağı|bayi ağımız|
+        我们的经销商|经销网络|分销网络""",
+    ),
+    *rules(
+        _K + "importer_wholesaler",
+        0.55,
+        """imports|importing|we import|importe des|importe du|importons|
+        importamos|importiert|importieren|импортирует|импортируем|ввозим|ithal ediyoruz|
+        ithalat yapıyoruz|ithalatçı|toptan|toptancı|wholesale|wholesaler|al por mayor|
+        por mayor|por atacado|no atacado|en gros|im großhandel|оптом|
+        resell|resale to|revendemos|revendons|weiterverkaufen|перепродаём|перепродаем|
+        container loads|container quantities|by the container|full containers|
+        contenedores completos|conteneurs complets|contêineres completos|
+        контейнерами|نستورد|批发|进口商""",
+    ),
+    *rules(
+        _K + "retailer",
+        0.5,
+        """stores across|shops across|outlets across|diy stores|hardware stores|
+        home improvement|shelf display|retail packaging|retail - ready|our outlets|
+        nos points de vente|
+        unsere märkte|наших магазин*|mağazalarımız|zincir mağaza""",
+    ),
+    *rules(
+        _K + "ecommerce_seller",
+        0.55,
+        """amazon|ebay|etsy|aliexpress|lazada|shopee|jumia|flipkart|mercado livre|allegro|
+        ozon|trendyol|hepsiburada|sell online|selling online|we sell online|shop online|
+        fnsku|fulfilment centre|fulfillment center|fulfilment center|fulfillment centre|
+        vendemos online|vendemos por internet|vendemos en línea|vendemos pela internet|
+        nous vendons en ligne|wir verkaufen online|продаём онлайн|продаем онлайн|
+        продаём через интернет|продаем через интернет|internetten satıyoruz|
+        internet üzerinden satıyoruz|online satış|网上销售|在线销售""",
+    ),
+    *rules(
+        _K + "contractor_installer",
+        0.55,
+        """general contractor|main contractor|mechanical contractor|epc contractor|
+        mep contractor|генподрядчик*|генеральный подрядчик|contratista general|
+        empreiteira|entreprise générale|generalunternehmer|müteahhit|taahhüt firması|
+        we are tendering|tendering for|we are bidding|bidding for|licitación|licitação|
+        appel d'offres|ausschreibung|тендер|ihale""",
+    ),
+    *rules(
+        _K + "system_integrator",
+        0.55,
+        """we integrate|integrate them|integramos|nous intégrons|wir integrieren|
+        design and build|we design and build|design , supply and install|
+        design and install|design and commission|diseñamos y construimos|
+        diseñamos e instalamos|projetamos e construímos|projetamos e instalamos|
+        concevons et construisons|concevons et installons|planen und bauen|
+        planen und errichten|проектируем и собираем|проектируем и монтируем|
+        проектируем и строим|tasarlıyor ve kuruyoruz|设计和集成|
+        интегрируем|turnkey|turn - key|llave en mano|chave na mão|clé en main|
+        schlüsselfertig|под ключ|anahtar teslim|交钥匙""",
+    ),
+    *rules(
+        _K + "hotel_hospitality",
+        0.55,
+        """our hotel*|hotel chain|hotel group|nuestros hotel*|nossos hotéis|nos hôtel*|
+        unsere hotel*|наши отели|наших отелей|otellerimiz|otelimiz*|otel zinciri""",
+    ),
+    *rules(
+        _K + "telecom_operator",
+        0.5,
+        """tower sites|base stations|base station sites|cell sites|estaciones base|
+        estações rádio base|stations de base|basisstationen|базовых станций|
+        baz istasyonu|baz istasyonları|基站""",
+    ),
 )
 
 # Acronyms that count only in capitals ("ISP", not the "Isp" of rocketry).
-_UPPER_ONLY = frozenset({"isp", "fba"})
+_UPPER_ONLY = frozenset({"isp", "fba", "mep", "epc"})
 _SELF = re.compile(
     r"\b(?:we|we're|our|as an?|i am|i'm|somos|nosotros|nuestr[ao]s?|nós|noss[ao]s?|nous|"
-    r"notre|nos|sommes|wir|unser\w*|sind|мы|наш\w*|являемся)\b|我们|我司|本公司|我公司|我是"
+    r"notre|nos|sommes|wir|unser\w*|sind|мы|наш\w*|являемся|biz|firmamız|şirketimiz|"
+    r"my company|our company|is an?|es una?|est une?|ist eine?|é uma?)\b"
+    r"|我们|我司|本公司|我公司|我是"
 )
 _AWAY = re.compile(
-    r"\b(?:look(?:ing)? for|seek\w*|search\w*|find|need|want|your|their|his|her|not|"
-    r"customers?|clients?|sell(?:ing)? to|supply|serve|busc\w+|necesit\w+|su|sus|"
+    r"\b(?:look(?:ing)? for|seek\w*|search\w*|find|need|want|your|their|his|her|not|by|"
+    r"from|with|through|via|customers?|clients?|sell(?:ing)? to|supply|supplies|serve|"
+    r"поставк\w*|поставля\w*|busc\w+|necesit\w+|su|sus|"
     r"procur\w+|precis\w+|seu|sua|clientes|vendemos|cherch\w+|recherch\w+|besoin|votre|vos|"
     r"pas|such\w*|brauch\w*|ihr\w*|kein\w*|kunden|ищем|нуж\w+|ваш\w*|не|клиент\w*)\b"
     r"|寻找|找|需要|贵司|你们|不是|客户"
 )
+# "… to installers and OEMs", "para instaladores": the people they sell to, not them.
+_TO_WHOM = re.compile(
+    r"\b(?:to|for|aux|à|para|для|给|向)\s+(?:[\w'-]+\s+){0,2}"
+    r"(?:(?:[\w'-]+\s*,\s*|[\w'-]+\s+(?:and|or|y|e|et|und|и|ve)\s+))*$"
+)
+# Phrases that name their own subject ("we distribute", "our hotels").
+_SELF_PHRASE = re.compile(r"(?:we|our|nuestr|noss|nos|unser|наш|мы|bayi|我们)\b", re.I)
+# "a chain of 58 stores", "cadena de 20 tiendas", "сеть из 12 магазинов": a retailer.
+_STORE_CHAIN = re.compile(
+    r"\b(?:chain|network|group|cadena|red|rede|cadeia|chaîne|réseau|kette|сеть|zincir)"
+    r"\s+(?:of|de|von|из|da|do)?\s*\d[\d,.]*\s+(?:[\w-]+\s+){0,3}?(?:stores|shops|outlets|"
+    r"supermarkets|tiendas|almacenes|lojas|magasins|boutiques|filialen|geschäften|märkten|"
+    r"магазин\w*|mağaza\w*)\b|\b(?:we|nous|wir|мы)\s+(?:run|operate|have|own|exploitons|"
+    r"avons|betreiben|haben|управляем|имеем)\s+\d[\d,.]*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:stores|shops|outlets|magasins|filialen|märkte|магазин\w*)\b",
+    re.IGNORECASE,
+)
+_COMPANY_SCORE = 0.4
+_DOMAIN_SCORE = 0.3
 
 
 def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
-    """Customer types the sender states about themselves (inbound messages only)."""
+    """Customer types the sender states about themselves, in words or in their company's
+    name (inbound messages only)."""
     if message.direction != "inbound":
         return
     for item in found:
@@ -133,16 +238,36 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
             continue
         if item.phrase.casefold() in _UPPER_ONLY and not item.phrase.isupper():
             continue
-        before = item.before()
+        before = item.before(80)
         away, own = _last(_AWAY, before), _last(_SELF, before)
-        if away > own:  # the nearest cue is "looking for", "your", "customers", "not" …
-            continue
+        to_whom = _TO_WHOM.search(before)
+        if _SELF_PHRASE.match(item.phrase):
+            own = len(before)
+        elif away > own or (to_whom is not None and to_whom.start() >= own):
+            continue  # "looking for", "your", "customers", "not" … or "to installers"
         score = item.match.weight
         if item.field == "signature":
             score = min(score, 0.4)
         elif own >= 0:
             score = max(score, 0.85)
         yield item.hit("customer_type", item.value, score)
+    for chain in _STORE_CHAIN.finditer(message.new_text):
+        yield hit_at("customer_type", "retailer", 0.85, message.new_text, *chain.span())
+    yield from _from_company_names(message)
+
+
+def _from_company_names(message: TraitInput) -> Iterator[TraitHit]:
+    """The type the customer's company name shows, in a field, a signature line or an
+    introduction, else the label of their e-mail domain."""
+    for text in (message.new_text, message.signature):
+        for name, start, end in company_names(text):
+            for value, _ in company_types(name)[:1]:
+                yield hit_at("customer_type", value, _COMPANY_SCORE, text, start, end)
+    email = message.customer_email or ""
+    label = email.rpartition("@")[2].partition(".")[0]
+    if "@" in email and label.partition(".")[0] not in FREEMAIL_BRANDS:
+        for value, _ in company_types(label)[:1]:
+            yield hit_at("customer_type", value, _DOMAIN_SCORE, email, 0, len(email))
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:

@@ -4,9 +4,11 @@
   booth", "Canton Fair", "Messe", "feria", "au salon", "выставка", "展会"); invitations to
   a coming show ("visit our booth") count little.
 - ``marketplace``: Alibaba, Made-in-China, Global Sources … named in the message, or the
-  sender is such a platform's notification address.
-- ``website_form``: "your website", "contact form", or a body made of web-form fields
-  ("Name: … Email: … Message: …", a message field among them).
+  message is a platform's notification of the buyer's inquiry (``TraitInput.notification``,
+  any platform) or comes from a listed platform's address.
+- ``website_form``: "your website", "contact form", a notification sent by our website's
+  form, or a body made of web-form fields ("Name: … Email: … Message: …", a message field
+  among them).
 - ``referral``: "recommended by", "got your contact from", "по рекомендации", "朋友介绍".
 - ``cold_outreach``: they answered mail we sent unasked. A single message cannot tell that
   our earlier mail was unsolicited, so an inbound reply that thanks for our
@@ -39,7 +41,9 @@ RULES: tuple[Rule, ...] = (
         light + building|intersolar|gitex|computex|messe|fachmesse|leitmesse|messestand|
         auf der messe|feria|ferias|na feira|da feira|feira internacional|estande|
         au salon|sur le salon|salon professionnel|votre stand|ihrem stand|ihr stand|
-        выставк*|стенд*|展会|展位|广交会|交易会|博览会|展览会""",
+        выставк*|стенд*|展会|展位|广交会|交易会|博览会|展览会|our stand|at our stand|
+        nuestro stand|nuestro estand|en la feria|nosso estande|notre stand|unserem stand|
+        unseren stand|fiera|alla fiera|fuar|fuarda|fuarında|standımız|standımızda|معرض""",
     ),
     *rules(
         _K + "marketplace",
@@ -69,7 +73,16 @@ RULES: tuple[Rule, ...] = (
         indicado por|indicada por|indicação de|recommandé par|recommandée par|
         sur recommandation|sur la recommandation|empfohlen von|empfehlung von|
         auf empfehlung|по рекомендации|порекомендовал*|рекомендовал*|朋友介绍|经朋友介绍|
-        介绍的|推荐的""",
+        介绍的|推荐的|recommended to us|recommended your company|recommended your firm|
+        recommended us to|gave us your details|gave us your contact|gave us your e - mail|
+        gave us your email|gave me your details|gave me your e - mail|gave me your email|
+        passed us your details|passed on your details|suggested we contact you|
+        suggested that we contact you|suggested we introduce|suggested i contact you|
+        told us about your company|nos fue recomendada|nos fue recomendado|nos recomendaron|
+        nos dio sus datos|recomendou sua empresa|recomendou a sua empresa|nos passou seu contato|
+        nous a recommandé|m'a recommandé|nous a donné vos coordonnées|hat uns empfohlen|
+        hat mir empfohlen|gab uns ihre kontaktdaten|дал нам ваши контакты|передал ваши контакты|
+        tavsiye etti|tavsiyesi ile|tavsiyesiyle|önerdi|推荐了贵司|推荐你们""",
     ),
     *rules(
         "cue:thanks",
@@ -99,7 +112,8 @@ RULES: tuple[Rule, ...] = (
 
 _WEIGHT = {"inbound": 1.0, "outbound": 0.7, "internal": 0.5}
 _INVITATION = re.compile(
-    r"\b(?:visit (?:us|our)|welcome to|invit\w*|will be at|will exhibit|upcoming|"
+    r"\b(?:visit (?:us|our)|meet us|see us|find us|join us|come and see|welcome to|invit\w*|"
+    r"will be at|will exhibit|upcoming|"
     r"visítenos|visite nuestro|visitez|besuchen sie|посетите|приглаша\w*)\b|欢迎.*参观|邀请"
 )
 _BAD_FOLLOWER = re.compile(r"\s*(?:price|prices|value|share|enough|deal|trade|condition)\b")
@@ -119,9 +133,22 @@ _FORM_FIELD = re.compile(
 )
 
 
+# "met you at Big 5 Global 2025", "visiting us at IFAT Munich 2026", "after WETEX 2024":
+# meeting someone at a named event of a given year is a fair, whatever its name.
+_EVENT = re.compile(
+    r"\b(?:met|meet|meeting|visit(?:ed|ing)?|saw|seeing|see|talk(?:ed|ing)?|hear from you)"
+    r"\b[^.!?\n]{0,40}?\b(?:at|during|after|in)\s+(?:the\s+)?"
+    r"(?P<name>(?:[A-Z0-9][\w&+.'-]*\s+){1,5}(?:19|20)\d\d)\b"
+)
+
+
 def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
     """Lead sources named in the subject or new text, or shown by the sender."""
     weight = _WEIGHT[message.direction]
+    for text in (message.subject, message.new_text):
+        for event in _EVENT.finditer(text):
+            if not _INVITATION.search(text[max(0, event.start() - 60) : event.start()]):
+                yield hit_at("lead_source", "trade_show", 0.6 * weight, text, *event.span())
     thanks: Found | None = None
     interest = False
     for item in found:
@@ -145,7 +172,10 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
         yield item.hit("lead_source", item.value, score)
     sender = (message.sender_email or "").strip()
     domain = sender.rpartition("@")[2].casefold()
-    if any(domain == d or domain.endswith("." + d) for d in MARKETPLACE_DOMAINS):
+    if message.notification is not None:
+        shown = message.subject.strip() or sender
+        yield hit_at("lead_source", message.notification, 0.9, shown, 0, len(shown))
+    elif any(domain == d or domain.endswith("." + d) for d in MARKETPLACE_DOMAINS):
         yield hit_at("lead_source", "marketplace", 0.9, sender, 0, len(sender))
     if message.direction == "inbound":
         fields = list(_FORM_FIELD.finditer(message.new_text))

@@ -34,8 +34,9 @@ Chinese …) stay far below it and get no prototype hits at all.
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -47,6 +48,7 @@ from models.traits._prototype_texts import BACKGROUND_TEXTS, PROTOTYPE_TEXTS
 from models.traits.base import TraitHit, TraitInput
 
 __all__ = [
+    "MAX_STATEMENTS",
     "PROTOTYPE_THRESHOLDS",
     "PrototypeFamily",
     "Prototypes",
@@ -54,12 +56,22 @@ __all__ = [
     "build_prototypes",
     "prototype_hits",
     "prototypes_for",
+    "self_statements",
+    "statement_hits",
 ]
 
 _LOW_SCORE = 0.25
 _HIGH_SCORE = 0.45
 _SCORE_SPAN = 0.2
 """Similarity above the threshold at which a hit reaches ``_HIGH_SCORE``."""
+MAX_STATEMENTS = 4
+"""At most this many sentences of a message are compared one by one."""
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+_SELF = re.compile(
+    r"\b(?:we|we're|our|us|my company|somos|nosotros|nuestr[ao]s?|nós|noss[ao]s?|nous|notre|"
+    r"nos|wir|unser\w*|мы|наш\w*|biz|bizim|firmamız|şirketimiz|noi|nostr[ao])\b|我们|我司|本公司",
+    re.IGNORECASE,
+)
 _TEXT_CHARS = 160
 _EVIDENCE_CHARS = 200
 """At most this long: what the profile layer keeps of a snippet."""
@@ -169,11 +181,61 @@ def prototype_hits(
     return tuple(hits)
 
 
+def self_statements(message: TraitInput) -> tuple[str, ...]:
+    """The sentences of an inbound message's new text in which the writer speaks of
+    themselves ("we", "our company", "somos", "wir", "мы", "我们" …), 25 to 300 characters
+    long, at most :data:`MAX_STATEMENTS`, in order: what :func:`statement_hits` compares."""
+    if message.direction != "inbound":
+        return ()
+    found: list[str] = []
+    for piece in _SENTENCE.split(message.new_text):
+        sentence = " ".join(piece.split())
+        if 25 <= len(sentence) <= 300 and _SELF.search(sentence):
+            found.append(sentence)
+            if len(found) == MAX_STATEMENTS:
+                break
+    return tuple(found)
+
+
+def statement_hits(
+    prototypes: Prototypes,
+    message: TraitInput,
+    statements: Sequence[str],
+    vectors: NDArray[np.float32],
+    known: Iterable[TraitHit] = (),
+) -> tuple[TraitHit, ...]:
+    """Prototype hits of single sentences: for each family that ``known`` (the rules' and
+    the whole message's hits) has no value of, the best hit of any of ``statements``
+    (:func:`self_statements` of ``message``; row ``i`` of ``vectors`` embeds
+    ``statements[i]``), judged by the same thresholds as a whole message, its evidence the
+    prototype and the sentence. A sentence says its trait with less around it than a whole
+    message, which is what the thresholds were calibrated on."""
+    if not statements:
+        return ()
+    if vectors.shape != (len(statements), prototypes.background.shape[1]):
+        raise ValueError(f"expected {len(statements)} vectors, not {vectors.shape}")
+    done = {hit.name for hit in known}
+    hits = []
+    for family in prototypes.families:
+        if family.name in done:
+            continue
+        best: TraitHit | None = None
+        for statement, vector in zip(statements, vectors, strict=True):
+            background = float(np.max(prototypes.background @ vector))
+            hit = _family_hit(family, message, vector, background, statement)
+            if hit is not None and (best is None or hit.score > best.score):
+                best = hit
+        if best is not None:
+            hits.append(best)
+    return tuple(hits)
+
+
 def _family_hit(
     family: PrototypeFamily,
     message: TraitInput,
     vector: NDArray[np.float32],
     background: float,
+    shown: str | None = None,
 ) -> TraitHit | None:
     similarities = family.vectors @ vector
     best_per_value = np.full(len(family.values), -1.0, dtype=np.float64)
@@ -193,15 +255,16 @@ def _family_hit(
     prototype = family.texts[int(rows[np.argmax(similarities[rows])])]
     rise = min((best - floor) / _SCORE_SPAN, 1.0)
     score = round(_LOW_SCORE + (_HIGH_SCORE - _LOW_SCORE) * rise, 3)
-    return TraitHit(family.name, family.values[value], score, _evidence(prototype, message))
+    evidence = _evidence(prototype, message.new_text if shown is None else shown)
+    return TraitHit(family.name, family.values[value], score, evidence)
 
 
-def _evidence(prototype: str, message: TraitInput) -> str:
-    """``[like: 'prototype'] `` and the start of the new text: at most 160 characters of it,
+def _evidence(prototype: str, shown: str) -> str:
+    """``[like: 'prototype'] `` and the start of ``shown``: at most 160 characters of it,
     fewer when the whole would pass 200; cut at a word boundary, ``…`` marking the cut."""
     head = f"[like: '{prototype}'] "
     budget = min(_TEXT_CHARS, _EVIDENCE_CHARS - len(head))
-    text = " ".join(message.new_text.split())
+    text = " ".join(shown.split())
     if len(text) > budget:
         cut = text.rfind(" ", 0, budget)
         text = text[: cut if cut > budget // 2 else budget - 1].rstrip() + "…"

@@ -379,6 +379,44 @@ def test_not_a_relay(sender: str, body: str) -> None:
     assert party.customer_key == registrable_domain(sender.partition("@")[2])
 
 
+def test_unlisted_platform_notification_buyer() -> None:
+    body = (
+        "Dear Member,\n\nA buyer has contacted you through TradeHub. Details below:\n\n"
+        "Buyer: Leyla Abbasova\nCompany: Baku Star Trade LLC\nCountry/Region: Azerbaijan\n"
+        "E-mail: l.abbasova@bakustar.com\nPhone: +994 55 944 63 49\n\nMessage:\nPrices please."
+    )
+    msg = make_msg(
+        sender="alerts@tradehub-b2b.com",
+        reply_to=(addr("l.abbasova@bakustar.com", "Leyla Abbasova"),),
+        subject="Buyer inquiry #3146072 - Butterfly Valves",
+        body=body,
+        is_bulk=True,
+    )
+    assert OWN.is_notification(msg)
+    party = OWN.counterparty(msg)
+    assert party is not None
+    assert party.customer_key == "bakustar.com"
+    assert party.contact == addr("l.abbasova@bakustar.com", "Leyla Abbasova")
+    assert OWN.participants(msg) == ("bakustar.com",)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        # A colleague's address in a signature-like field: no inquiry cue, no buyer fields.
+        ("Shipment update", "Container loaded today.\nE-mail: ops@acme-logistics.com"),
+        # The labelled address is the sender's own company.
+        ("Inquiry", "Name: Bob\nE-mail: bob@acme.co.uk\nMessage: price for 100 units?"),
+    ],
+)
+def test_ordinary_mail_with_an_address_field_is_no_notification(subject: str, body: str) -> None:
+    msg = make_msg(sender="buyer@acme.co.uk", subject=subject, body=body)
+    assert not OWN.is_notification(msg)
+    party = OWN.counterparty(msg)
+    assert party is not None
+    assert party.customer_key == "acme.co.uk"
+
+
 def test_own_noreply_internal_mail_is_not_a_form() -> None:
     msg = make_msg(
         sender="noreply@example.com",
@@ -485,3 +523,11 @@ def test_signature_company_stops_before_address() -> None:
     details = signature_details("Acme Ltd, 12 Main St\nMain St, Co. Dublin")
     assert details.company == "Acme Ltd"
     assert signature_details("12 Main St, Co. Dublin").company is None
+
+
+def test_notification_source_tells_our_form_from_a_platform() -> None:
+    assert OWN.notification_source("wordpress@www.example.com", "b@wolf-bau.de") == "website_form"
+    assert OWN.notification_source("noreply@formspree.io", "lee@gmail.com") == "website_form"
+    assert OWN.notification_source("alerts@tradehub-b2b.com", "l@bakustar.com") == "marketplace"
+    assert OWN.notification_source("anna@wolf-bau.de", "peter@wolf-bau.de") is None
+    assert OWN.notification_source(None, "peter@wolf-bau.de") is None

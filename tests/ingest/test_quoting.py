@@ -487,6 +487,12 @@ HEADER_CASES = {
         "شكراً، تم الاستلام.",
         "من: أحمد علي <ahmed@example.ae>",
     ),
+    "foxmail original": (
+        "Please see the order.\n\n------------------ Original ------------------\n"
+        "From: Bob <bob@example.org>\nDate: Mon, Jan 1, 2024 10:00 AM\n\nHello",
+        "Please see the order.",
+        "------------------ Original ------------------",
+    ),
     "da gmail": (
         "Tak for ordren.\n\nDen man. 1. jan. 2024 kl. 10.00 skrev Hans Jensen <hans@example.dk>:"
         "\n> Hej",

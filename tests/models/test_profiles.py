@@ -313,30 +313,83 @@ def test_old_topic_falls_below_the_share() -> None:
 
 def test_single_valued_trait_keeps_the_best_and_multi_valued_keeps_all() -> None:
     def hits(*items: tuple[str, str, float]) -> tuple[TraitHit, ...]:
-        return tuple(TraitHit(name, value, score, f"{value} here") for name, value, score in items)
+        return tuple(
+            TraitHit(name, value, score, f"{value} {score}") for name, value, score in items
+        )
 
     ct, inc, cert = "customer_type", "incoterm", "certifications"
     p = profile(
         msg("m1", 0, traits=hits((ct, "distributor", 0.5), ("CE", "x", 1.0))),
-        msg("m2", 1, traits=hits((ct, "distributor", 0.5))),
+        msg("m2", 1, traits=hits((ct, "distributor", 0.4))),
         msg("m3", 2, traits=hits((ct, "retailer", 0.7), (inc, "FOB", 0.8))),
         msg("m4", 3, "outbound", traits=hits((ct, "retailer", 0.99))),
-        msg("m5", 4, "outbound", traits=hits((inc, "FOB", 0.8), (inc, "CIF", 0.6))),
+        msg("m5", 4, "outbound", traits=hits((inc, "FOB", 0.6), (inc, "CIF", 0.4))),
         msg("m6", 5, traits=hits((cert, "CE", 0.7), (cert, "RoHS", 0.6))),
         msg("m7", 6, "outbound", traits=hits((cert, "CE", 0.6), ("country", "DE", 0.9))),
     )
     traits = {t.id: t.score for t in p.tags if t.kind == "trait"}
     assert traits == {
-        "trait:customer_type:distributor": 0.75,
-        "trait:incoterm:FOB": round(1 - 0.2 * 0.6, 4),
-        "trait:certifications:CE": round(1 - 0.3 * 0.7, 4),
+        "trait:customer_type:distributor": 0.7,  # 1 - 0.5 * 0.6: two distinct statements
+        "trait:incoterm:FOB": round(1 - 0.2 * 0.7, 4),  # our quotation at half its score
+        "trait:certifications:CE": 0.7,  # theirs only: our certification list is not theirs
         "trait:certifications:RoHS": 0.6,
+        "trait:country:DE": 0.45,  # a place of destination in our mail, at half its score
     }
-    assert p.country is None
+    assert p.country == "DE"
     distributor = next(t for t in p.tags if t.id == "trait:customer_type:distributor")
     assert (distributor.kind, distributor.name, distributor.value) == ("trait", ct, "distributor")
     evidence = [(e.message_id, e.snippet) for e in distributor.evidence]
-    assert evidence == [("m2", "distributor here"), ("m1", "distributor here")]
+    assert evidence == [("m2", "distributor 0.4"), ("m1", "distributor 0.5")]
+
+
+def test_the_same_evidence_in_every_message_counts_once() -> None:
+    phone = TraitHit("country", "KZ", 0.6, "Tel: +7 701 446 55 21")
+    address = TraitHit("country", "KZ", 0.7, "Almaty, Kazakhstan")
+    domain = TraitHit("country", "RU", 0.3, "ivan@example.ru")
+    p = profile(
+        *(msg(f"m{i}", i, traits=(phone, domain)) for i in range(5)),
+        msg("m9", 9, traits=(address,)),
+    )
+    assert tag(p, "trait:country:KZ") == round(1 - 0.4 * 0.3, 4)
+    assert tag(p, "trait:country:RU") is None
+    assert p.country == "KZ"
+
+
+def test_our_text_quoted_back_is_not_the_customer() -> None:
+    ours = "Our factory: Izmir, Turkey. We hold ISO 9001 and CE."
+    p = profile(
+        msg("o1", 0, "outbound", text=ours),
+        msg(
+            "i1",
+            1,
+            text="Thanks. " + ours,
+            traits=(
+                TraitHit("country", "TR", 0.7, "Izmir, Turkey"),
+                TraitHit("certifications", "CE", 0.85, "We hold ISO 9001 and CE."),
+                TraitHit("country", "AZ", 0.6, "+994 12 258 73 89"),
+            ),
+        ),
+    )
+    assert tag(p, "trait:country:TR") is None
+    assert tag(p, "trait:certifications:CE") is None
+    assert p.country == "AZ"
+
+
+def test_our_unsolicited_first_mail_answered_is_cold_outreach() -> None:
+    intro = msg("o1", 0, "outbound", subject="Valves from Turkey", thread="t1")
+    reply = msg("i1", 2, subject="Re: Valves from Turkey", thread="t1")
+    p = profile(intro, reply)
+    lead = next(t for t in p.tags if t.name == "lead_source")
+    assert (lead.value, lead.score) == ("cold_outreach", 0.5)
+    assert lead.evidence[0].snippet == "we wrote first: Valves from Turkey"
+    # Unanswered, a reply of ours, or a first mail that names the source: no cold outreach.
+    assert all(t.name != "lead_source" for t in profile(intro).tags)
+    answer = msg("o1", 0, "outbound", subject="RE: Inquiry", thread="t1")
+    assert all(t.name != "lead_source" for t in profile(answer, reply).tags)
+    met = TraitHit("lead_source", "trade_show", 0.49, "nice meeting you at our booth")
+    fair = msg("o1", 0, "outbound", subject="Valves from Turkey", thread="t1", traits=(met,))
+    lead = next(t for t in profile(fair, reply).tags if t.name == "lead_source")
+    assert lead.value == "trade_show"
 
 
 def test_country_and_languages() -> None:
@@ -392,11 +445,11 @@ def test_every_tag_has_recent_short_evidence_and_tags_are_ordered() -> None:
             i,
             "inbound" if i % 3 else "outbound",
             thread=f"t{i // 2}",
-            text=long_text,
+            text=long_text if i % 3 else "Our offer: " + "word " * 100,
             language="en",
             topic=i % 2,
             traits=(
-                TraitHit("customer_type", "distributor", 0.4, "We are a distributor."),
+                TraitHit("customer_type", "distributor", 0.4, f"We are a distributor ({i})."),
                 TraitHit("payment_terms", "tt", 0.5, "30% deposit"),
                 TraitHit("language", "en", 0.8, "ignored: languages come from the field"),
             ),
@@ -420,3 +473,29 @@ def test_every_tag_has_recent_short_evidence_and_tags_are_ordered() -> None:
     topic = next(t for t in p.tags if t.id == "topic:0")
     assert topic.evidence[0].snippet.startswith("We are a distributor. word")
     assert topic.evidence[0].snippet.endswith("…")
+
+
+def test_the_language_they_write_is_the_weakest_country_hint() -> None:
+    japanese = [msg(f"m{i}", i, language="ja") for i in range(3)]
+    assert tag(profile(*japanese), "trait:country:JP") == 0.1
+    phone = TraitHit("country", "BR", 0.6, "+55 11 5555 0100")
+    p = profile(*japanese, msg("m9", 9, language="ja", traits=(phone,)))
+    assert p.country == "BR"
+    shared = [msg(f"m{i}", i, language="es") for i in range(3)]
+    assert profile(*shared).country is None  # Spanish is written in twenty countries
+
+
+def test_lead_source_is_told_at_first_contact() -> None:
+    site = TraitHit("lead_source", "website_form", 0.6, "I saw it on your website")
+    fair = TraitHit("lead_source", "trade_show", 0.7, "we met at the fair")
+    first = msg("m0", 0, thread="t1", traits=(fair,))
+    later = [msg(f"m{i}", i, thread=f"t{i}") for i in range(1, 4)]
+    late = msg("m9", 9, thread="t9", traits=(site,))
+    p = profile(first, *later, late)
+    assert tag(p, "trait:lead_source:trade_show") == 0.7
+    assert tag(p, "trait:lead_source:website_form") is None
+    # The first thread counts however long it runs.
+    opening = msg("m0", 0, thread="t1")
+    same_thread = msg("m9", 9, thread="t1", traits=(site,))
+    assert tag(profile(opening, *later, same_thread), "trait:lead_source:website_form") == 0.6
+    assert tag(profile(opening, *later, late), "trait:lead_source:website_form") is None

@@ -28,6 +28,8 @@ from models.traits import (
     extract_traits,
     prototype_hits,
     prototypes_for,
+    self_statements,
+    statement_hits,
 )
 from models.traits._prototype_texts import PROTOTYPE_TEXTS
 from models.traits.vocab import CUSTOMER_TYPES, LEAD_SOURCES
@@ -348,7 +350,7 @@ def test_enrichment_adds_prototype_hits_to_inbound_mail_only(embedder: Embedder)
     ruled = "We are a distributor of lighting in Chile. Please quote 500 panels."
     assert ("customer_type", "distributor") in _rule_values(ruled)
     messages = [
-        MessageInput("Renovation", RESORTS, "", "buyer@resorts.example", "inbound"),
+        MessageInput("Renovation", RESORTS, "", "buyer@bluewave.example", "inbound"),
         MessageInput("Renovation", RESORTS, "", "sales@lumora.example", "outbound"),
         MessageInput("Inquiry", ruled, "", "buyer@lux.example", "inbound"),
     ]
@@ -389,3 +391,27 @@ def test_newsgroup_posts_almost_never_get_prototype_hits(
         hit += bool(prototype_hits(prototypes, message, vector))
     assert len(posts) >= 140
     assert hit / len(posts) <= 0.02, hit
+
+
+def test_a_self_statement_inside_a_long_inquiry_gets_a_hit(
+    embedder: Embedder, prototypes: Prototypes
+) -> None:
+    text = (
+        "Good morning, thank you for the catalogue.\n"
+        "We operate twelve beachfront resorts and are refurbishing every room this winter.\n"
+        "Please quote 400 pcs of the 18W downlight, 3000K, IP44, and 120 pcs of the wall lamp, "
+        "CIF Mombasa, with your payment terms, lead time, warranty, packing details, carton "
+        "sizes and the certificates you hold for each model."
+    )
+    message = _inbound(text)
+    said = self_statements(message)
+    resorts = "We operate twelve beachfront resorts and are refurbishing every room this winter."
+    assert said == (resorts,)
+    [hit] = statement_hits(prototypes, message, said, embedder.embed(list(said)))
+    assert (hit.name, hit.value) == ("customer_type", "hotel_hospitality")
+    assert hit.evidence.startswith("[like: '") and hit.evidence.endswith(said[0])
+    known = TraitHit("customer_type", "retailer", 0.85, "our shops")
+    assert statement_hits(prototypes, message, said, embedder.embed(list(said)), [known]) == ()
+    assert self_statements(_inbound(text, "outbound")) == ()
+    with pytest.raises(ValueError, match="vectors"):
+        statement_hits(prototypes, message, said, embedder.embed(list(said) * 2))

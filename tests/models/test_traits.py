@@ -303,3 +303,108 @@ def test_random_text_keeps_the_invariants(
     text = " ".join(parts)
     message = TraitInput(text[:40], text, signature, sender, direction)  # type: ignore[arg-type]
     check(extract_traits(message), message)
+
+
+# --- reading traits wherever they are stated (issue 13) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "signature", "expected"),
+    [
+        ("Name: Ana\nCountry: Kenya\nMessage: price please", "", "KE"),
+        ("Ad Soyad: Elvin\nÜlke: Azerbaycan\nMesaj: fiyat?", "", "AZ"),  # CLDR Turkish name
+        ("Страна: Казахстан", "", "KZ"),
+        ("Thanks.\nKumar | CEO\nNo. 52, Jalan Kapar, 41200 Klang, Selangor, Malaysia", "", "MY"),
+        ("Regards, Batyr\nTel: +993 12 18 16 70", "", "TM"),  # a signature left in the body
+        ("Final destination is Utrecht, Netherlands.", "", "NL"),
+        ("Our customers pay in PHP and the rate moved a lot.", "", "PH"),
+        ("Please quote.", "Paola\nSantiago, República de Chile", "CL"),
+    ],
+)
+def test_country_wherever_stated(text: str, signature: str, expected: str) -> None:
+    assert values("country", text, signature) == {expected}
+
+
+def test_country_of_a_notification_is_the_buyers_not_the_platforms() -> None:
+    found = traits(
+        "Name: Hans\nCompany: Acme GmbH\nMessage: Please quote 10 pumps.",
+        sender="web@example.com.tr",
+        contact="hans@acme.de",
+        notification="website_form",
+    )
+    assert set(found["country"]) == {"DE"}
+    assert found["lead_source"]["website_form"].score >= 0.9
+
+
+def test_freemail_country_code_is_a_weak_hint_and_ours_is_destination_only() -> None:
+    assert traits("Hi", sender="ivan@mail.ru")["country"]["RU"].score == 0.15
+    quote = "Total CIF Mombasa, Kenya: USD 11,981.50. Our factory: Izmir, Turkey."
+    assert values("country", quote, direction="outbound") == {"KE"}
+    assert values("country", "Prices FOB Izmir, Turkey.", direction="outbound") == set()
+    assert values("country", "We ship to Spain and Italy.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "signature", "expected"),
+    [
+        ("We distribute industrial valves and pumps to installers and OEMs.", "", "distributor"),
+        ("Several of our dealers are asking for a second brand.", "", "distributor"),
+        ("Al Waha Co. imports full containers of fittings.", "", "importer_wholesaler"),
+        ("Мы закупаем трубы и продаём оптом по всей стране.", "", "importer_wholesaler"),
+        ("We operate a chain of 149 hardware and DIY stores.", "", "retailer"),
+        ("Nous exploitons une chaîne de 58 magasins de bricolage.", "", "retailer"),
+        ("Ürünlerimizi internetten satıyoruz.", "", "ecommerce_seller"),
+        ("We design and build packaged pumping stations for industry.", "", "system_integrator"),
+        ("We handle procurement for our 22 hotels and resorts.", "", "hotel_hospitality"),
+        ("Please quote.", "Rajesh\nDynamo Contracting Pvt. Ltd.\nDelhi", "contractor_installer"),
+        ("Company: Zenith Hotels & Resorts\nMessage: price?", "", "hotel_hospitality"),
+        ("Firma: Lim General Trading Sdn. Bhd.\nMesaj: fiyat?", "", "importer_wholesaler"),
+    ],
+)
+def test_customer_type_in_other_words_and_company_names(
+    text: str, signature: str, expected: str
+) -> None:
+    assert values("customer_type", text, signature) == {expected}
+
+
+def test_company_names_hint_less_than_statements() -> None:
+    named = traits("Please quote.", "Anna\nKaspi Telecom LLC")["customer_type"]
+    assert named["telecom_operator"].score <= 0.4
+    domain = traits("Please quote.", contact="buyer@andeshoteis.com.br")["customer_type"]
+    assert domain["hotel_hospitality"].score <= 0.3
+    assert values("customer_type", "Hi", sender="x@gmail.com", contact="x@gmail.com") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was referred to you by a contractor we work with in Doha.",
+        "We sell valves to installers, contractors and OEMs.",
+        "Компания с 1990 года занимается поставками арматуры монтажным организациям.",
+        "What is the price for a full 40' container?",
+    ],
+)
+def test_other_peoples_trade_is_not_theirs(text: str) -> None:
+    assert values("customer_type", text) - {"distributor"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "expected"),
+    [
+        ("It was a pleasure meeting you at our stand at WETEX 2025.", "outbound", "trade_show"),
+        ("Good to hear from you after Big 5 Global 2024.", "inbound", "trade_show"),
+        ("Thanks Can, it was nice to meet you at IFAT Munich 2026.", "inbound", "trade_show"),
+        ("The attaché gave us your e-mail address.", "inbound", "referral"),
+        ("Your company was recommended to us by our partner.", "inbound", "referral"),
+        ("Um parceiro nos passou seu contato e recomendou sua empresa.", "inbound", "referral"),
+        ("X kindly gave us your details and suggested we write.", "outbound", "referral"),
+    ],
+)
+def test_lead_sources_in_more_words(text: str, direction: str, expected: str) -> None:
+    assert values("lead_source", text, direction=direction) == {expected}
+
+
+def test_an_invitation_to_a_coming_fair_is_no_trade_show() -> None:
+    assert values("lead_source", "Visit our booth at Big 5 Global 2026 in Dubai!") <= {"trade_show"}
+    found = traits("You are welcome to visit us at WETEX 2026.").get("lead_source", {})
+    assert all(hit.score < 0.5 for hit in found.values())

@@ -7,7 +7,13 @@ from models.traits import TRAIT_VOCABULARY, TraitHit, TraitInput, extract_traits
 
 def check(hits: tuple[TraitHit, ...], message: TraitInput) -> None:
     """The invariants every result keeps."""
-    fields = (message.subject, message.new_text, message.signature, message.sender_email or "")
+    fields = (
+        message.subject,
+        message.new_text,
+        message.signature,
+        message.sender_email or "",
+        message.contact_email or "",
+    )
     seen = set()
     for hit in hits:
         assert hit.value in TRAIT_VOCABULARY[hit.name], hit
@@ -26,9 +32,20 @@ def traits(
     sender: str | None = None,
     direction: str = "inbound",
     language: str | None = "en",
+    contact: str | None = None,
+    notification: str | None = None,
 ) -> dict[str, dict[str, TraitHit]]:
     """``{name: {value: hit}}`` for one message, after checking the invariants."""
-    message = TraitInput(subject, text, signature, sender, direction, language)  # type: ignore[arg-type]
+    message = TraitInput(
+        subject,
+        text,
+        signature,
+        sender,
+        direction,
+        language,
+        contact,
+        notification,  # type: ignore[arg-type]
+    )
     hits = extract_traits(message)
     check(hits, message)
     found: dict[str, dict[str, TraitHit]] = {}

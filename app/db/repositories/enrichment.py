@@ -57,11 +57,10 @@ class EnrichmentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def pending(
-        self, limit: int, ids: Sequence[str] | None = None
-    ) -> Sequence[Row[str, str, str, str, str | None, str, str | None]]:
+    def pending(self, limit: int, ids: Sequence[str] | None = None) -> Sequence[Row[Any]]:
         """Up to ``limit`` messages not enriched yet (only among ``ids`` when given), oldest
-        stored first, with the address of the contact each belongs to (``contact_email``)."""
+        stored first: id, subject, new text, signature, sender, direction, the customer's
+        contact address (``contact_email``) and the mailbox's ``own_domains``."""
         query = (
             select(
                 Message.id,
@@ -71,7 +70,9 @@ class EnrichmentRepository:
                 Message.from_email,
                 Message.direction,
                 Contact.email.label("contact_email"),
+                Mailbox.own_domains,
             )
+            .join(Mailbox, Mailbox.id == Message.mailbox_id)
             .outerjoin(Contact, Contact.id == Message.contact_id)
             .where(Message.enriched_at.is_(None))
         )
