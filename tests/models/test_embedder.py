@@ -89,6 +89,26 @@ def test_a_text_gets_the_same_bits_in_any_batch(fp32: Embedder) -> None:
     np.testing.assert_array_equal(np.vstack([fp32.embed([text]) for text in texts]), together)
 
 
+def test_a_text_gets_the_same_bits_among_many_of_its_length() -> None:
+    # Twenty-odd texts of one padded length: passes of one shape, whatever the batch size,
+    # the order, the company of the text or the number of threads.
+    import torch
+
+    texts = [f"{line} Reference {n}." for n in range(4) for line in MAIL]
+    wide = load_embedder(device="cpu", batch_size=256).embed(texts)
+    narrow = load_embedder(device="cpu", batch_size=5)
+    shuffled = list(range(len(texts)))[7:] + list(range(7))
+    again = np.empty_like(wide)
+    again[shuffled] = narrow.embed([texts[i] for i in shuffled])
+    np.testing.assert_array_equal(again, wide)
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        np.testing.assert_array_equal(narrow.embed(texts[3:11]), wide[3:11])
+    finally:
+        torch.set_num_threads(threads)
+
+
 def test_length_batching_keeps_input_order() -> None:
     small_batches = load_embedder(device="cpu", batch_size=3)
     texts = [MAIL[3], "ok", MAIL[0] * 3, "Thanks!", MAIL[5], "", MAIL[1], "Noted, thank you."]
