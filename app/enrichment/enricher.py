@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from models.embedder import Embedder, message_text
 from models.intent import InquiryCheck, IntentResult, check_inquiry, classify_intent
+from models.interests import interest_text
 from models.language import detect_language
 from models.topics import Assignment
 from models.traits import TraitHit, TraitInput, extract_traits, prototype_hits, prototypes_for
@@ -36,28 +37,41 @@ class Enrichment:
     inquiry: InquiryCheck | None
     traits: tuple[TraitHit, ...]
     embedding: NDArray[np.float32]
+    interest_embedding: NDArray[np.float32] | None  # of its item lines; None: it has none
     topic: Assignment | None
 
 
-TopicAssigner = Callable[[NDArray[np.float32]], Sequence[Assignment | None]]
-"""Puts embeddings (one row per message) into topics: one assignment per row (None: there
-are no topics yet)."""
+TopicAssigner = Callable[
+    [NDArray[np.float32], Sequence[NDArray[np.float32] | None]], Sequence[Assignment | None]
+]
+"""Puts messages into topics from their whole-text embeddings (one row per message) and
+their item-line embeddings (None where a message has no item lines): one assignment per
+message (None: there are no topics yet)."""
 
 
 def enrich(
     embedder: Embedder, assign: TopicAssigner, messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
-    """Enrich ``messages`` (one embedding call for the batch; ``assign`` gives the topics).
+    """Enrich ``messages`` (one embedding call for the batch: the whole texts and the
+    distinct item-line texts, :func:`models.interests.interest_text`; ``assign`` gives the
+    topics).
 
     Traits are the rules' hits plus, for inbound messages, the prototype hits of the trait
     families the rules found no value of (:mod:`models.traits.prototypes`, prototypes
     embedded once per ``embedder.version``), ordered by name, then score.
     """
-    vectors = embedder.embed([message_text(m.subject, m.new_text) for m in messages])
-    assignments = assign(vectors)
+    items = [interest_text(m.new_text) for m in messages]
+    distinct = sorted({text for text in items if text})
+    embedded = embedder.embed([message_text(m.subject, m.new_text) for m in messages] + distinct)
+    vectors = embedded[: len(messages)]
+    by_text = dict(zip(distinct, embedded[len(messages) :], strict=True))
+    interest_vectors = [by_text[text] if text else None for text in items]
+    assignments = assign(vectors, interest_vectors)
     prototypes = prototypes_for(embedder)
     results = []
-    for message, vector, topic in zip(messages, vectors, assignments, strict=True):
+    for message, vector, interest_vector, topic in zip(
+        messages, vectors, interest_vectors, assignments, strict=True
+    ):
         language = detect_language(f"{message.subject}\n{message.new_text}")
         intent = classify_intent(message.subject, message.new_text, message.direction)
         inquiry = (
@@ -78,5 +92,7 @@ def enrich(
         rule_hits = extract_traits(trait_input)
         extra = prototype_hits(prototypes, trait_input, vector, rule_hits)
         traits = tuple(sorted((*rule_hits, *extra), key=lambda h: (h.name, -h.score, h.value)))
-        results.append(Enrichment(language, intent, inquiry, traits, vector, topic))
+        results.append(
+            Enrichment(language, intent, inquiry, traits, vector, interest_vector, topic)
+        )
     return results

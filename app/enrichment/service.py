@@ -19,13 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.profiles import ProfileRepository
+from app.db.repositories.topics import EmbeddedMessage, TopicRepository
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.topic_assignment import assign_stored_topics
 from app.metrics import Metrics, observe_since
 from models.embedder import Embedder
-from models.topics import Assignment, Topic, fit_topics
+from models.interests import InterestRow, fit_interests, interest_text
+from models.topics import Assignment, Topic
 
 log = logging.getLogger("leadlens.enrich")
 
@@ -43,6 +45,7 @@ def model_topics(rows: Sequence[TopicRow]) -> list[Topic]:
             keywords=tuple(row.keywords),
             size=row.size,
             centroid=np.frombuffer(row.centroid, dtype=np.float32),
+            interest=row.interest,
         )
         for row in rows
     ]
@@ -104,9 +107,11 @@ def _enrich_rows(
 ) -> None:
     """Enrich ``rows`` and commit their results, marked enriched, in one transaction."""
 
-    def assign(vectors: NDArray[np.float32]) -> Sequence[Assignment | None]:
+    def assign(
+        vectors: NDArray[np.float32], items: Sequence[NDArray[np.float32] | None]
+    ) -> Sequence[Assignment | None]:
         with sessions() as session:
-            return assign_stored_topics(session, vectors)
+            return assign_stored_topics(session, vectors, items)
 
     results = enrich(
         embedder,
@@ -118,6 +123,7 @@ def _enrich_rows(
     )
     messages: list[dict[str, Any]] = []
     embeddings: list[dict[str, Any]] = []
+    interest_embeddings: list[dict[str, Any]] = []
     traits: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
     for row, found in zip(rows, results, strict=True):
@@ -140,6 +146,14 @@ def _enrich_rows(
                 "vector": found.embedding.astype(np.float32).tobytes(),
             }
         )
+        if found.interest_embedding is not None:
+            interest_embeddings.append(
+                {
+                    "message_id": row.id,
+                    "model_version": embedder.version,
+                    "vector": found.interest_embedding.astype(np.float32).tobytes(),
+                }
+            )
         traits.extend(
             {
                 "message_id": row.id,
@@ -159,17 +173,21 @@ def _enrich_rows(
                 }
             )
     with sessions.begin() as session:
-        EnrichmentRepository(session).store(messages, embeddings, traits, assignments)
+        EnrichmentRepository(session).store(
+            messages, embeddings, traits, assignments, interest_embeddings
+        )
         ProfileRepository(session).mark_dirty_for_messages([m["id"] for m in messages])
 
 
 def rebuild_topics(
     sessions: sessionmaker[Session], seed: int = 42, metrics: Metrics | None = None
 ) -> str:
-    """Re-cluster every embedded message; ids and user names of matched topics survive.
+    """Re-cluster the interest topics (:func:`models.interests.fit_interests`: the item
+    lines of customer mail, owned by their customers) and place every embedded message;
+    ids and user names of matched topics survive.
 
-    The messages are fitted in content order (:meth:`EnrichmentRepository.embeddings`), so
-    two stores of the same mail, embedded on the same device and backend and fitted with
+    The messages are fitted in content order (:meth:`TopicRepository.embedded_messages`),
+    so two stores of the same mail, embedded on the same device and backend and fitted with
     the same ``seed`` and topics before, get the same topics, messages in the same topics.
     Returns the new ``topics_version`` (always a new value, even when nothing changed);
     the rebuild is timed as ``topics_rebuild`` in ``metrics``.
@@ -177,17 +195,18 @@ def rebuild_topics(
     started = time.perf_counter()
     with sessions() as session:
         repository = EnrichmentRepository(session)
-        ids, vectors, texts = repository.embeddings()
+        embedded = TopicRepository(session).embedded_messages()
         stored = repository.topics()
         previous = model_topics(stored)
         user_names = {row.id: row.user_name for row in stored if row.user_name}
         next_id = int(repository.state(TOPICS_NEXT_ID) or 1)
-    matrix = (
-        np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
-        if vectors
-        else np.zeros((0, 0), dtype=np.float32)
+    ids = [message.message_id for message in embedded]
+    fit = fit_interests(
+        [_interest_row(message) for message in embedded],
+        previous=previous,
+        seed=seed,
+        next_id=next_id,
     )
-    fit = fit_topics(matrix, texts, previous=previous, seed=seed, next_id=next_id)
     version = new_id("tv")
     with sessions.begin() as session:
         repository = EnrichmentRepository(session)
@@ -200,6 +219,7 @@ def rebuild_topics(
                     "keywords": list(topic.keywords),
                     "size": topic.size,
                     "centroid": topic.centroid.astype(np.float32).tobytes(),
+                    "interest": topic.interest,
                 }
                 for topic in fit.topics
             ],
@@ -215,7 +235,8 @@ def rebuild_topics(
         repository.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))
     observe_since(metrics, "topics_rebuild", started)
     log.info(
-        "topics rebuilt: %d topics over %d messages, %.0f%% outliers",
+        "topics rebuilt: %d interest topics (%d in all) over %d messages, %.0f%% without one",
+        sum(topic.interest for topic in fit.topics),
         len(fit.topics),
         len(ids),
         100 * fit.outlier_share,
@@ -223,10 +244,26 @@ def rebuild_topics(
     return version
 
 
+def _interest_row(message: EmbeddedMessage) -> InterestRow:
+    items = None if message.items is None else np.frombuffer(message.items, dtype=np.float32)
+    return InterestRow(
+        vector=np.frombuffer(message.vector, dtype=np.float32),
+        items=items,
+        items_text=interest_text(message.new_text) if items is not None else "",
+        owner=message.customer_id if message.customer_mail else None,
+        inbound=message.inbound,
+    )
+
+
 def needs_rebuild(sessions: sessionmaker[Session], min_messages: int = 200) -> bool:
     """True when there are no topics yet over enough messages, or the corpus has doubled."""
     with sessions() as session:
-        repository = EnrichmentRepository(session)
-        fitted = int(repository.state(TOPICS_FIT_SIZE) or 0)
-        embedded = repository.embedded_count()
+        return rebuild_due(session, min_messages)
+
+
+def rebuild_due(session: Session, min_messages: int = 200) -> bool:
+    """:func:`needs_rebuild` inside the caller's session."""
+    repository = EnrichmentRepository(session)
+    fitted = int(repository.state(TOPICS_FIT_SIZE) or 0)
+    embedded = repository.embedded_count()
     return embedded >= min_messages and embedded >= 2 * max(fitted, min_messages // 2)
