@@ -13,6 +13,10 @@ from :data:`models.topics.DEFAULT_MIN_SIMILARITY`), and otherwise by its whole t
 an interest topic only and only when it is clearly close (:data:`TEXT_MIN_SIMILARITY`):
 that is how a customer who never wrote a quantity ("we are interested in your flanges")
 still gets an interest. :func:`interest_weights` then weighs a customer's messages.
+
+Mail in which item lines are rare (fewer than :data:`MIN_ITEM_COVERAGE` of the customers
+have one: not a trade of goods, or a sample of discussions) is clustered by whole messages
+instead, every message placed by its whole text like any row of the fit.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from models.topics import (
 __all__ = [
     "OUTBOUND_WEIGHT",
     "TEXT_MIN_SIMILARITY",
+    "InterestFit",
     "InterestRow",
     "assign_messages",
     "fit_interests",
@@ -54,23 +59,38 @@ below 0.4."""
 OUTBOUND_WEIGHT = 0.5
 """Weight of our own messages to a customer beside theirs (1)."""
 
+MIN_ITEM_COVERAGE = 0.25
+"""Share of the customers (owners) with at least one item line from which topics are
+clustered from item lines; below it, from whole messages."""
+
 
 @dataclass(frozen=True, slots=True)
 class InterestRow:
     """One embedded message as the interest fit sees it.
 
-    ``vector``: the embedding of its whole text; ``items``: the embedding of its
-    :func:`interest_text` (None: it has no item lines) and ``items_text`` that text;
+    ``vector``: the embedding of its whole text and ``text`` that text; ``items``: the
+    embedding of its :func:`interest_text` (None: it has no item lines) and ``items_text``
+    that text;
     ``owner``: the customer it belongs to (None: not customer mail, e.g. internal, bulk or
     automatic mail, which is assigned but never shapes the topics); ``inbound``: the
     customer wrote it (else we did).
     """
 
     vector: NDArray[np.float32]
+    text: str
     items: NDArray[np.float32] | None
     items_text: str
     owner: str | None
     inbound: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InterestFit:
+    """The topics and every row's assignment, and whether they were clustered from item
+    lines (``by_items``; else from whole messages, see :data:`MIN_ITEM_COVERAGE`)."""
+
+    fit: TopicFit
+    by_items: bool
 
 
 def fit_interests(
@@ -79,23 +99,33 @@ def fit_interests(
     previous: Sequence[Topic] = (),
     seed: int = 42,
     next_id: int = 1,
-) -> TopicFit:
-    """Topics fitted on the item lines of the customer mail in ``rows``; every row assigned.
+) -> InterestFit:
+    """Topics fitted on the customer mail in ``rows``; every row assigned.
 
-    The rows with item lines and an owner are clustered (:func:`models.topics.fit_topics`
-    with the owners, inbound rows weighing 1 and ours :data:`OUTBOUND_WEIGHT`; ids and
-    names of ``previous`` topics found again are kept, fresh ids start at ``next_id``);
-    the other rows are placed by :func:`assign_messages`. ``assignments[i]`` is the topic
-    of ``rows[i]``; ``outlier_share`` the share of rows without one. Deterministic for the
-    same rows in the same order and ``seed``.
+    The rows with an owner and item lines are clustered by their item lines (or, when
+    fewer than :data:`MIN_ITEM_COVERAGE` of the owners have any, all rows with an owner by
+    their whole text) with :func:`models.topics.fit_topics` and the owners, inbound rows
+    weighing 1 and ours :data:`OUTBOUND_WEIGHT`; ids and names of ``previous`` topics found
+    again are kept, fresh ids start at ``next_id``. The other rows are placed by
+    :func:`assign_messages` (by whole messages: as if by item lines, their whole text being
+    what the topics were fitted on). ``fit.assignments[i]`` is the topic of ``rows[i]``;
+    ``fit.outlier_share`` the share of rows without one. Deterministic for the same rows
+    in the same order and ``seed``.
     """
-    fitted = [i for i, row in enumerate(rows) if row.items is not None and row.owner is not None]
+    owners = {row.owner for row in rows if row.owner is not None}
+    with_items = {row.owner for row in rows if row.owner is not None and row.items is not None}
+    by_items = bool(owners) and len(with_items) >= MIN_ITEM_COVERAGE * len(owners)
+    fitted = [
+        i
+        for i, row in enumerate(rows)
+        if row.owner is not None and (row.items is not None or not by_items)
+    ]
     width = rows[0].vector.shape[0] if rows else 0
-    stacked = [items for i in fitted if (items := rows[i].items) is not None]
+    stacked = [_row_vector(rows[i], by_items) for i in fitted]
     matrix = np.vstack(stacked) if stacked else np.zeros((0, width), dtype=np.float32)
     fit = fit_topics(
         matrix,
-        [rows[i].items_text for i in fitted],
+        [rows[i].items_text if by_items else rows[i].text for i in fitted],
         owners=[rows[i].owner for i in fitted],
         weights=[1.0 if rows[i].inbound else OUTBOUND_WEIGHT for i in fitted],
         previous=previous,
@@ -109,20 +139,25 @@ def fit_interests(
     others = [i for i in range(len(rows)) if i not in taken]
     if others and fit.topics:
         placed = assign_messages(
-            _rows_to_place([rows[i] for i in others]) @ _centroids(fit.topics).T,
+            _unit(np.vstack([_row_vector(rows[i], by_items) for i in others]))
+            @ _centroids(fit.topics).T,
             [topic.id for topic in fit.topics],
             [topic.interest for topic in fit.topics],
-            [rows[i].items is not None for i in others],
+            [rows[i].items is not None or not by_items for i in others],
         )
         for i, assignment in zip(others, placed, strict=True):
             assignments[i] = assignment
     share = float(np.mean([a.topic_id is None for a in assignments])) if rows else 0.0
-    return TopicFit(fit.topics, tuple(assignments), share)
+    return InterestFit(TopicFit(fit.topics, tuple(assignments), share), by_items)
 
 
-def _rows_to_place(rows: Sequence[InterestRow]) -> NDArray[np.float32]:
-    """Each row's item-line embedding where it has one, else its whole-text one, unit length."""
-    matrix = np.vstack([row.items if row.items is not None else row.vector for row in rows])
+def _row_vector(row: InterestRow, by_items: bool) -> NDArray[np.float32]:
+    """The embedding a row is clustered or placed by: its item lines' when topics come from
+    item lines and it has some, else its whole text's."""
+    return row.items if by_items and row.items is not None else row.vector
+
+
+def _unit(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     unit: NDArray[np.float32] = np.divide(
         matrix, norms, out=np.zeros_like(matrix), where=norms > 0

@@ -52,9 +52,9 @@ message (None: there are no topics yet)."""
 def enrich(
     embedder: Embedder, assign: TopicAssigner, messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
-    """Enrich ``messages`` (one embedding call for the batch: the whole texts and the
-    distinct item-line texts, :func:`models.interests.interest_text`; ``assign`` gives the
-    topics).
+    """Enrich ``messages`` (one embedding call for the whole texts of the batch, one for
+    their distinct item-line texts, :func:`models.interests.interest_text`; ``assign`` gives
+    the topics).
 
     Traits are the rules' hits plus, for inbound messages, the prototype hits of the trait
     families the rules found no value of (:mod:`models.traits.prototypes`, prototypes

@@ -24,6 +24,7 @@ from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.topic_assignment import assign_stored_topics
+from app.enrichment.topics_state import TOPICS_BASIS
 from app.metrics import Metrics, observe_since
 from models.embedder import Embedder
 from models.interests import InterestRow, fit_interests, interest_text
@@ -201,12 +202,13 @@ def rebuild_topics(
         user_names = {row.id: row.user_name for row in stored if row.user_name}
         next_id = int(repository.state(TOPICS_NEXT_ID) or 1)
     ids = [message.message_id for message in embedded]
-    fit = fit_interests(
+    fitted = fit_interests(
         [_interest_row(message) for message in embedded],
         previous=previous,
         seed=seed,
         next_id=next_id,
     )
+    fit = fitted.fit
     version = new_id("tv")
     with sessions.begin() as session:
         repository = EnrichmentRepository(session)
@@ -229,6 +231,7 @@ def rebuild_topics(
             ],
         )
         repository.set_state(TOPICS_VERSION, version)
+        repository.set_state(TOPICS_BASIS, "items" if fitted.by_items else "text")
         ProfileRepository(session).mark_dirty()
         repository.set_state(TOPICS_FIT_SIZE, str(len(ids)))
         issued = max((topic.id for topic in fit.topics), default=0) + 1
@@ -248,6 +251,7 @@ def _interest_row(message: EmbeddedMessage) -> InterestRow:
     items = None if message.items is None else np.frombuffer(message.items, dtype=np.float32)
     return InterestRow(
         vector=np.frombuffer(message.vector, dtype=np.float32),
+        text=f"{message.subject}\n{message.new_text}",
         items=items,
         items_text=interest_text(message.new_text) if items is not None else "",
         owner=message.customer_id if message.customer_mail else None,

@@ -11,7 +11,9 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from app.db.repositories.centroids import CentroidRepository
+from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.topics import TopicRepository
+from app.enrichment.topics_state import TOPICS_BASIS
 from models.interests import assign_messages
 from models.topics import Assignment
 
@@ -23,15 +25,16 @@ def assign_stored_topics(
 ) -> tuple[Assignment | None, ...]:
     """The stored topic of each message, from its whole-text embedding (a row of
     ``embeddings``) and its item-line embedding (None where it has no item lines); None for
-    every message when there are no topics of that width."""
+    every message when there are no topics of that width. When the topics were clustered
+    from whole messages (``topics_basis`` "text") every message is placed by its whole text
+    as a row of that fit."""
     vectors = np.asarray(embeddings, dtype=np.float32)
     if len(vectors) == 0:
         return ()
+    by_items = EnrichmentRepository(session).state(TOPICS_BASIS) != "text"
+    chosen = [items if by_items and items is not None else None for items in interest_embeddings]
     rows = np.vstack(
-        [
-            vector if items is None else items
-            for vector, items in zip(vectors, interest_embeddings, strict=True)
-        ]
+        [vector if items is None else items for vector, items in zip(vectors, chosen, strict=True)]
     ).astype(np.float32)
     topic_ids, similarities = CentroidRepository(session).similarities(rows)
     if not topic_ids:
@@ -40,5 +43,5 @@ def assign_stored_topics(
         similarities,
         topic_ids,
         TopicRepository(session).interest_flags(topic_ids),
-        [items is not None for items in interest_embeddings],
+        [items is not None or not by_items for items in chosen],
     )

@@ -20,6 +20,7 @@ class EmbeddedMessage:
     message_id: str
     vector: bytes
     items: bytes | None
+    subject: str
     new_text: str
     customer_id: str | None
     inbound: bool
@@ -60,6 +61,7 @@ class TopicRepository:
                 message_id=message_id,
                 vector=vector,
                 items=items,
+                subject=subject,
                 new_text=new_text,
                 customer_id=customer_id,
                 inbound=direction == "inbound",
@@ -68,7 +70,7 @@ class TopicRepository:
                 and not (bulk or auto),
             )
             for (
-                _subject,
+                subject,
                 new_text,
                 _sha,
                 _mailbox,
