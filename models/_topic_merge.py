@@ -13,7 +13,9 @@ rows, whatever the trade and the language:
   owner × topic share matrix at least :data:`OWNER_SIMILARITY`) and their centroids are
   not far apart (cosine at least :data:`CENTROID_SIMILARITY`), the most alike pair first;
 - a topic is an *interest* when, among the owners that carry any of its weight, at least
-  :data:`MAIN_SHARE` carry more of it than of any other topic.
+  :data:`MAIN_SHARE` carry more of it than of any other topic;
+- beyond :data:`MAX_INTERESTS` interest topics, the two with the closest centroids merge,
+  until that many are left.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from numpy.typing import NDArray
 OWNER_SIMILARITY = 0.25
 CENTROID_SIMILARITY = 0.5
 MAIN_SHARE = 0.3
+MAX_INTERESTS = 40
+"""Most interest topics a fit keeps: beyond, the closest ones are merged (a sales team reads
+a few dozen interests, not hundreds)."""
 
 
 def _owner_shares(
@@ -77,23 +82,58 @@ def merge_by_owners(
     weight = np.asarray(weights, dtype=np.float64)
     count = int(labels.max(initial=-1)) + 1
     while count > 1:
-        shares = _owner_shares(labels, owner_index, weight, count)
-        alike = _cosine_columns(shares)
-        sums = np.zeros((count, vectors.shape[1]))
-        np.add.at(sums, labels[labels >= 0], vectors[labels >= 0].astype(np.float64))
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
-        near = centroids @ centroids.T
+        alike = _cosine_columns(_owner_shares(labels, owner_index, weight, count))
+        near = _centroid_similarities(labels, vectors, count)
         candidates = (alike >= OWNER_SIMILARITY) & (near >= CENTROID_SIMILARITY)
         np.fill_diagonal(candidates, False)
         if not candidates.any():
             break
-        scored = np.where(candidates, alike, -np.inf)
-        first, second = sorted(np.unravel_index(int(np.argmax(scored)), scored.shape))
-        labels[labels == second] = first
-        labels[labels > second] -= 1
+        labels = _merge_pair(labels, np.where(candidates, alike, -np.inf))
         count -= 1
     return labels, count
+
+
+def cap_interests(
+    labels: NDArray[np.intp],
+    vectors: NDArray[np.float32],
+    owners: Sequence[Hashable | None],
+    weights: Sequence[float],
+    max_interests: int = MAX_INTERESTS,
+) -> tuple[NDArray[np.intp], list[bool]]:
+    """``labels`` with the closest interest topics merged (centroid cosine, the closest pair
+    first) until at most ``max_interests`` are interests, and the interest flag of each
+    topic of the result (see :func:`interest_flags`)."""
+    flags = interest_flags(labels, owners, weights)
+    while sum(flags) > max_interests:
+        count = len(flags)
+        near = _centroid_similarities(labels, vectors, count)
+        both = np.outer(flags, flags)
+        np.fill_diagonal(both, False)
+        labels = _merge_pair(labels, np.where(both, near, -np.inf))
+        flags = interest_flags(labels, owners, weights)
+    return labels, flags
+
+
+def _centroid_similarities(
+    labels: NDArray[np.intp], vectors: NDArray[np.float32], count: int
+) -> NDArray[np.float64]:
+    """Cosine similarity of every pair of topic centroids."""
+    sums = np.zeros((count, vectors.shape[1]))
+    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0].astype(np.float64))
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    similarity: NDArray[np.float64] = centroids @ centroids.T
+    return similarity
+
+
+def _merge_pair(labels: NDArray[np.intp], scores: NDArray[np.float64]) -> NDArray[np.intp]:
+    """The two topics with the highest score merged into the lower label; labels above the
+    other one move down by one (ties: the lowest pair)."""
+    first, second = sorted(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
+    merged = labels.copy()
+    merged[merged == second] = first
+    merged[merged > second] -= 1
+    return merged
 
 
 def interest_flags(

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models._ctfidf import stop_words, topic_keywords
-from models._topic_merge import interest_flags, merge_by_owners
+from models._topic_merge import cap_interests, interest_flags, merge_by_owners
 from models._topic_names import phrase_names, topic_phrases
 
 DEFAULT_MIN_SIMILARITY = 0.3
@@ -104,8 +104,8 @@ def fit_topics(
     - with ``owners`` (who wrote each row, e.g. the customer; None: nobody, and
       ``weights``, default 1 per row), clusters that the same owners carry are merged into
       one topic, and a topic is an interest only when it is the main topic of enough of its
-      owners (:mod:`models._topic_merge`); without owners every cluster is a topic and an
-      interest;
+      owners, and at most 40 topics are interests (:mod:`models._topic_merge`); without
+      owners every cluster is a topic and an interest;
     - ``assignments[i]`` is the topic of row ``i``: its cluster, or — for a row the
       density clustering left out — the nearest cluster centroid when the cosine
       similarity to it is at least ``min_similarity`` (the rule of :func:`assign_topics`);
@@ -148,7 +148,8 @@ def fit_topics(
     if owners is not None:
         row_weights = [1.0] * rows if weights is None else list(weights)
         merged, _ = merge_by_owners(labels, vectors, owners, row_weights)
-        labels, count = _by_size(merged)
+        capped, _ = cap_interests(merged, vectors, owners, row_weights)
+        labels, count = _by_size(capped)
         interest = interest_flags(labels, owners, row_weights)
     centroids = _centroids(vectors, labels, count)
     keywords = topic_keywords(texts, labels, count)

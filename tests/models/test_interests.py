@@ -131,3 +131,30 @@ def test_interest_weights_prefer_item_lines() -> None:
     assert interest_weights(messages, {1, 2}) == {1: 1.5}
     assert interest_weights(messages[2:], {1, 2}) == {2: 1.0}
     assert interest_weights(messages, set()) == {}
+
+
+def test_merging_and_flags_follow_the_owners_and_the_cap_merges_the_closest() -> None:
+    from models._topic_merge import cap_interests, interest_flags, merge_by_owners
+
+    rng = np.random.default_rng(9)
+    directions = _directions(6, seed=4)
+    directions[1] = 0.8 * directions[0] + 0.6 * directions[1]  # 1 is close to 0 …
+    directions[4] = 0.7 * directions[3] + np.sqrt(0.51) * directions[4]  # … and 4 to 3
+    labels, vectors, owners = [], [], []
+    for topic, writers in ((0, "a"), (1, "b"), (2, "c"), (3, "d"), (4, "d"), (5, "abc")):
+        for writer in writers:
+            for c in range(6):
+                labels.append(topic)
+                vectors.append(_near(directions[topic], rng))
+                owners.append(f"{writer}{c}")
+    label_array = np.array(labels, dtype=np.intp)
+    matrix = np.vstack(vectors)
+    weights = [1.0] * len(labels)
+    merged, count = merge_by_owners(label_array, matrix, owners, weights)
+    assert count == 5  # 3 and 4 are close and carried by the same owners: one topic
+    assert merged.tolist() == [*[0] * 6, *[1] * 6, *[2] * 6, *[3] * 12, *[4] * 18]
+    # 4 (once 5) is written by a, b and c as much as their own topic: nobody's main one.
+    assert interest_flags(merged, owners, weights) == [True, True, True, True, False]
+    capped, flags = cap_interests(merged, matrix, owners, weights, max_interests=3)
+    assert flags == [True, True, True, False]
+    assert capped.tolist() == [*[0] * 12, *[1] * 6, *[2] * 12, *[3] * 18]  # 0 and 1 merged
