@@ -38,6 +38,21 @@ _UNITS = (
     "|м|пар|adet|takım|kutu|koli|metre|çift|قطعة|قطع|حبة|وحدة|وحدات|مجموعة|مجموعات|طقم"
     "|كرتون|متر|طن"
 )
+UNIT_ABBREVIATIONS = frozenset(
+    {
+        "pcs", "pc", "pce", "pces", "nos", "ea", "ctn", "ctns", "kg", "kgs", "mt", "m", "ft",
+        "lb", "lbs", "sqm", "m2", "m3", "doz", "ud", "uds", "pza", "pzas", "pç", "pçs", "stk",
+        "stck", "pz", "шт", "компл", "ед", "кг", "м",
+    }
+)  # fmt: skip
+"""Abbreviated units of :func:`item_lines` (never part of the name of goods, unlike "set")."""
+CURRENCY_CODES = frozenset(
+    {
+        "usd", "eur", "gbp", "cny", "rmb", "jpy", "try", "rub", "aed", "sar", "qar", "kwd",
+        "inr", "brl", "mxn", "chf", "cad", "aud", "zar", "egp",
+    }
+)  # fmt: skip
+"""ISO codes of currencies that prices in item lines are commonly given in."""
 _QUANTITY = re.compile(
     rf"(?<![\w.,])\d[\d.,]*\s*(?:x\s*)?(?:{_UNITS})\.?(?![^\W\d_])"
     # Chinese measure words follow the number directly.

@@ -82,11 +82,14 @@ MAX_PHRASE_WORDS = 4
 _MIN_COVERAGE = 0.2
 _PHRASE_BREAK = re.compile(r"[^\w\s'’-]|\d|_|(?<!\w)[-'’]|[-'’](?!\w)")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+_PARTS = re.compile(r"[\s-]")  # a hyphenated compound counts as its parts
+_LONG_PART = re.compile(r"(?:^|[\s-])[^\W\d_]{3}")  # some part has 3 letters ("mf-ys" has not)
 
 
 def _chunks(text: str, stop_words: frozenset[str]) -> list[list[str]]:
     """Runs of content words of ``text`` (lower case): broken at punctuation, digits and
-    stop words; a word of fewer than three letters neither starts nor ends a run."""
+    stop words; a word of fewer than three letters neither starts nor ends a run (nor is a
+    phrase, see :func:`_phrases`)."""
     runs: list[list[str]] = []
     for piece in _PHRASE_BREAK.split(text.lower()):
         run: list[str] = []
@@ -113,7 +116,8 @@ def _trim(run: list[str]) -> list[str]:
 
 def _phrases(text: str, stop_words: frozenset[str]) -> dict[str, float]:
     """Every phrase of 1 … MAX_PHRASE_WORDS words of ``text`` with the relative position
-    (0 = start, 1 = end) of its first occurrence."""
+    (0 = start, 1 = end) of its first occurrence; a phrase starts and ends with a word of
+    three letters or more, and a hyphenated one ("mf-ys") needs such a part."""
     runs = _chunks(text, stop_words)
     total = sum(len(run) for run in runs) or 1
     found: dict[str, float] = {}
@@ -122,9 +126,10 @@ def _phrases(text: str, stop_words: frozenset[str]) -> dict[str, float]:
         for size in range(1, min(MAX_PHRASE_WORDS, len(run)) + 1):
             for start in range(len(run) - size + 1):
                 words = run[start : start + size]
-                if len(words[0]) < 3 or len(words[-1]) < 3:
+                phrase = " ".join(words)
+                if len(words[0]) < 3 or len(words[-1]) < 3 or not _LONG_PART.search(phrase):
                     continue
-                found.setdefault(" ".join(words), (seen + start) / total)
+                found.setdefault(phrase, (seen + start) / total)
         seen += len(run)
     return found
 
@@ -138,9 +143,9 @@ def topic_phrases(
     A phrase is a run of 1 … 4 words between punctuation, digits and ``stop_words``. Its
     score in a topic is the share of the topic's texts that hold it (at least 20 %), times
     how rare it is among the topics (log(1 + topics / topics where at least 20 % hold it)),
-    times 1 + ½ per extra word, times 1 − ⅓ of its mean relative position in the texts
-    (what a line names first is its subject). Deterministic: ties go to the phrase first in
-    alphabetical order.
+    times 1 + ½ per extra word (the parts of a hyphenated word count), times 1 − ⅓ of its
+    mean relative position in the texts (what a line names first is its subject).
+    Deterministic: ties go to the phrase first in alphabetical order.
     """
     stop = frozenset(word.lower() for word in stop_words)
     held: list[dict[str, float]] = [{} for _ in range(count)]
@@ -166,7 +171,7 @@ def topic_phrases(
             if coverage < _MIN_COVERAGE:
                 continue
             rarity = math.log1p(count / common[phrase])
-            length = 1.0 + 0.5 * (phrase.count(" "))
+            length = 1.0 + 0.5 * len(_PARTS.findall(phrase[1:]))
             early = 1.0 - position[topic][phrase] / n / 3.0
             score = coverage * rarity * length * early
             if best is None or (score, _reverse(phrase)) > (best[0], _reverse(best[1])):

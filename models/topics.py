@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models._ctfidf import stop_words, topic_keywords
+from models._item_lines import CURRENCY_CODES, UNIT_ABBREVIATIONS
 from models._topic_merge import cap_interests, interest_flags, merge_by_owners
 from models._topic_names import phrase_names, topic_phrases
 
@@ -153,7 +154,9 @@ def fit_topics(
         interest = interest_flags(labels, owners, row_weights)
     centroids = _centroids(vectors, labels, count)
     keywords = topic_keywords(texts, labels, count)
-    phrases = topic_phrases(texts, labels.tolist(), count, stop_words())
+    phrases = topic_phrases(
+        texts, labels.tolist(), count, stop_words() | UNIT_ABBREVIATIONS | CURRENCY_CODES | {"x"}
+    )
     ids, names = _identities(centroids, keywords, phrases, previous, next_id)
     sizes = np.bincount(labels[labels >= 0], minlength=count)
     topics = [
