@@ -60,6 +60,22 @@ class ProfileRepository:
             )
         return self.session.scalar(select(func.count()).select_from(Customer).where(stale)) or 0
 
+    def mark_dirty_scored_by_another(self, model_version: str) -> None:
+        """Flag the profiled customers whose stored score is not from ``model_version`` (a
+        rescoring that was cut short) for a rebuild, which scores them again."""
+        self.session.execute(
+            update(Customer)
+            .where(
+                Customer.profiled_at.is_not(None),
+                Customer.profile_dirty.is_(False),
+                or_(
+                    Customer.lookalike_version.is_(None),
+                    Customer.lookalike_version != model_version,
+                ),
+            )
+            .values(profile_dirty=True)
+        )
+
     def mark_dirty(self, customer_ids: Collection[str] | None = None) -> None:
         """Flag these customers' profiles (all of them when None) for a rebuild."""
         if customer_ids is None:
