@@ -228,7 +228,7 @@ def _summary(sessions: sessionmaker[Session]) -> tuple[str, str | None]:
     """A line about what the store now holds, and the id of the best-scored open lead."""
     with sessions() as session:
         outcomes = Counter(ProfileRepository(session).outcomes().values())
-        topics = len(EnrichmentRepository(session).topics())
+        topics = len(EnrichmentRepository(session).topics(interests_only=True))
         model = LookalikeRepository(session).current()
         best = CustomerViewRepository(session).page(
             CustomerFilter(outcome="open"), "lookalike", 1, None

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.mailboxes import MailboxRepository
 from app.db.tables import Mailbox
+from app.db.types import new_id
 from app.ingestion.batches import BatchWriter
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
@@ -24,6 +26,10 @@ from ingest.sources import RawMessage, iter_messages
 
 Progress = Callable[[int], None]
 log = logging.getLogger("leadlens.pipeline")
+
+REBUILD_REQUESTED = "rebuild_requested"
+"""Pipeline state: set by `POST /v1/rebuild`, cleared when a rebuild that began after it has
+re-clustered, re-profiled and retrained (so `GET /v1/status` is not settled meanwhile)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +108,24 @@ def profile_and_score(
         log.info("lookalike not trained: %s", exc.detail)
         return ScoringResult(profiles, None, exc.detail)
     return ScoringResult(profiles, model.version, None)
+
+
+def request_rebuild(session: Session) -> str:
+    """Record, in the caller's transaction, that a rebuild was asked for; returns its mark."""
+    mark = new_id("rb")
+    EnrichmentRepository(session).set_state(REBUILD_REQUESTED, mark)
+    return mark
+
+
+def rebuild_requested(sessions: sessionmaker[Session]) -> str | None:
+    """The mark of the rebuild asked for and not done yet, or None: read it before the
+    rebuild starts and pass it to :func:`rebuild_done` when it has finished."""
+    with sessions() as session:
+        return EnrichmentRepository(session).state(REBUILD_REQUESTED)
+
+
+def rebuild_done(sessions: sessionmaker[Session], mark: str | None) -> None:
+    """The rebuild asked for with ``mark`` has finished (a newer request stays pending)."""
+    if mark is not None:
+        with sessions.begin() as session:
+            EnrichmentRepository(session).clear_state(REBUILD_REQUESTED, mark)

@@ -34,6 +34,13 @@ EMAIL_STOP_WORDS = frozenset(
 WORD_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
 
 
+def stop_words() -> frozenset[str]:
+    """English stop words (scikit-learn's list) and :data:`EMAIL_STOP_WORDS`."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | EMAIL_STOP_WORDS)
+
+
 def _count_matrix(texts: Sequence[str]) -> tuple[Any, NDArray[np.str_]] | None:
     """Sparse document × term counts (unigrams and bigrams, damped) and the terms, or None.
 
@@ -41,15 +48,11 @@ def _count_matrix(texts: Sequence[str]) -> tuple[Any, NDArray[np.str_]] | None:
     to matter (they cannot describe a topic and they bloat the vocabulary); an input with
     no usable term at all gives None.
     """
-    from sklearn.feature_extraction.text import (
-        ENGLISH_STOP_WORDS,
-        CountVectorizer,
-    )
+    from sklearn.feature_extraction.text import CountVectorizer
 
-    stop_words = sorted(ENGLISH_STOP_WORDS | EMAIL_STOP_WORDS)
     for min_df in (2, 1) if len(texts) >= 50 else (1,):
         vectorizer = CountVectorizer(
-            stop_words=stop_words,
+            stop_words=sorted(stop_words()),
             token_pattern=WORD_PATTERN,
             ngram_range=(1, 2),
             min_df=min_df,

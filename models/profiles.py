@@ -18,6 +18,7 @@ from models._profile_stages import (
     reached_stages,
 )
 from models._profile_traits import trait_support
+from models.interests import interest_weights, item_lines
 from models.traits import TRAIT_VOCABULARY, TraitHit, responsiveness
 
 Stage = Literal[
@@ -113,9 +114,11 @@ def build_profile(
 
     Stages, outcome and cutoff follow SPEC §6–§7 (see :mod:`models._profile_stages`; an
     explicit refusal is found by :func:`models._refusal.find_refusal` in inbound mail
-    only). Tags: interests are the topics holding at least 15 % of the customer's
-    recency-weighted mail (half-life 180 days before the last contact, our messages at half
-    weight); traits aggregate the messages' hits by noisy-or over distinct evidence, one
+    only). Tags: interests are the topics of ``topic_names`` (the interest topics) holding
+    at least 20 % of the customer's weight in them (:func:`models.interests.
+    interest_weights`: messages with item lines, or for a customer without any, those placed
+    by their text; our messages at half weight), scored by that share, with the item lines
+    as evidence; traits aggregate the messages' hits by noisy-or over distinct evidence, one
     value per single-valued trait (see :mod:`models._profile_traits`); languages come from
     inbound messages, responsiveness from reply latencies. Every tag carries up to 3
     evidence items, most recent first, snippets of at most 200 characters. Interest tags
@@ -153,9 +156,7 @@ def build_profile(
 
 _MAX_EVIDENCE = 3
 _SNIPPET_CHARS = 200
-_HALF_LIFE_DAYS = 180.0
-_OUTBOUND_WEIGHT = 0.5
-_MIN_INTEREST_SHARE = 0.15
+_MIN_INTEREST_SHARE = 0.2
 _MIN_LANGUAGE_SHARE = 0.2
 _MIN_LANGUAGE_MESSAGES = 2
 
@@ -163,28 +164,18 @@ _MIN_LANGUAGE_MESSAGES = 2
 def _interest_tags(
     ordered: Sequence[MessageFacts], topic_names: Mapping[int, str]
 ) -> list[ProfileTag]:
-    if not ordered:
-        return []
-    last = ordered[-1].sent_at
-    total = 0.0
-    weights: dict[int, float] = {}
-    members: dict[int, list[MessageFacts]] = {}
-    for m in ordered:
-        age_days = (last - m.sent_at).total_seconds() / 86400
-        weight = 0.5 ** (age_days / _HALF_LIFE_DAYS)
-        weight *= 1.0 if m.direction == "inbound" else _OUTBOUND_WEIGHT
-        total += weight
-        if m.topic_id is not None:
-            weights[m.topic_id] = weights.get(m.topic_id, 0.0) + weight
-            members.setdefault(m.topic_id, []).append(m)
+    weights = interest_weights(
+        ((m.topic_id, m.text, m.direction == "inbound") for m in ordered), topic_names
+    )
+    total = sum(weights.values())
     tags = [
         ProfileTag(
             id=f"topic:{topic}",
             kind="interest",
-            name=topic_names.get(topic, f"topic {topic}"),
+            name=topic_names[topic],
             value=None,
             score=round(weight / total, 4),
-            evidence=_evidence((m, _opening(m)) for m in members[topic]),
+            evidence=_evidence((m, _items_or_opening(m)) for m in ordered if m.topic_id == topic),
         )
         for topic, weight in weights.items()
         if weight / total >= _MIN_INTEREST_SHARE
@@ -244,6 +235,11 @@ def _evidence(items: Iterable[tuple[MessageFacts, str]]) -> tuple[Evidence, ...]
     return tuple(
         Evidence(m.id, m.sent_at, m.subject, _cut(text)) for m, text in newest[:_MAX_EVIDENCE]
     )
+
+
+def _items_or_opening(message: MessageFacts) -> str:
+    lines = item_lines(message.text)
+    return " · ".join(lines) if lines else _opening(message)
 
 
 def _opening(message: MessageFacts) -> str:

@@ -1,7 +1,7 @@
-"""Interest topics: discovered by clustering message embeddings, named by their keywords.
+"""Interest topics: discovered by clustering embeddings, named by their phrases and keywords.
 
-:func:`fit_topics` clusters a corpus (UMAP → HDBSCAN → c-TF-IDF keywords → names), keeps
-the ids and names of the topics it finds again, and assigns every message;
+:func:`fit_topics` clusters a corpus (UMAP → HDBSCAN → merged by owner → c-TF-IDF keywords
+→ names), keeps the ids and names of the topics it finds again, and assigns every row;
 :func:`assign_topics` puts new messages into existing topics without refitting
 (:func:`assign_by_similarity` when the similarities come from elsewhere).
 Pure computation over numpy arrays and strings; the clustering libraries are imported
@@ -10,14 +10,16 @@ only when a fit runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from models._ctfidf import topic_keywords
-from models._topic_names import unique_names
+from models._ctfidf import stop_words, topic_keywords
+from models._item_lines import CURRENCY_CODES, UNIT_ABBREVIATIONS
+from models._topic_merge import cap_interests, interest_flags, merge_by_owners
+from models._topic_names import phrase_names, topic_phrases
 
 DEFAULT_MIN_SIMILARITY = 0.3
 """Cosine similarity to the nearest centroid below which a message is an outlier.
@@ -40,10 +42,13 @@ _RAMP = 0.15
 class Topic:
     """One discovered topic.
 
-    ``id`` is stable across refits and never reused for another topic; ``name`` is built
-    from the keywords unless a user gave one (kept across refits); ``keywords`` are the
-    top c-TF-IDF terms, most distinctive first; ``size`` the messages assigned at fit time;
-    ``centroid`` the normalised mean of their embeddings (float32, the input's dimension).
+    ``id`` is stable across refits and never reused for another topic; ``name`` is the
+    topic's most representative phrase (else built from its keywords) unless a user gave
+    one (kept across refits); ``keywords`` are the top c-TF-IDF terms, most distinctive
+    first; ``size`` the rows assigned at fit time; ``centroid`` the normalised mean of their
+    embeddings (float32, the input's dimension); ``interest`` whether it is something its
+    owners are interested in rather than a matter every owner writes about now and then
+    (see :func:`fit_topics`).
     """
 
     id: int
@@ -51,6 +56,7 @@ class Topic:
     keywords: tuple[str, ...]
     size: int
     centroid: NDArray[np.float32]
+    interest: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +90,23 @@ def fit_topics(
     min_topic_size: int | None = None,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     next_id: int = 1,
+    owners: Sequence[Hashable | None] | None = None,
+    weights: Sequence[float] | None = None,
 ) -> TopicFit:
-    """Discover topics in ``embeddings`` (one row per message, ``texts`` in the same order).
+    """Discover topics in ``embeddings`` (one row per text, ``texts`` in the same order).
 
     Promises:
 
-    - every topic has at least ``min_topic_size`` messages (default
-      :func:`default_min_topic_size`) and up to 10 keywords (c-TF-IDF over unigrams and
-      bigrams, English and email stop words removed); a new topic is named from its
-      keywords, differently from every other topic of the fit;
+    - every density cluster has at least ``min_topic_size`` rows (default
+      :func:`default_min_topic_size`); every topic has up to 10 keywords (c-TF-IDF over
+      unigrams and bigrams, English and email stop words removed); a new topic is named by
+      its most representative phrase (:func:`models._topic_names.topic_phrases`), else from
+      its keywords, differently from every other topic of the fit;
+    - with ``owners`` (who wrote each row, e.g. the customer; None: nobody, and
+      ``weights``, default 1 per row), clusters that the same owners carry are merged into
+      one topic, and a topic is an interest only when it is the main topic of enough of its
+      owners, and at most 40 topics are interests (:mod:`models._topic_merge`); without
+      owners every cluster is a topic and an interest;
     - ``assignments[i]`` is the topic of row ``i``: its cluster, or — for a row the
       density clustering left out — the nearest cluster centroid when the cosine
       similarity to it is at least ``min_similarity`` (the rule of :func:`assign_topics`);
@@ -109,13 +123,14 @@ def fit_topics(
       canonical order;
     - fewer than ``2 × min_topic_size`` rows (including none) give no topics and only outliers.
 
-    Raises ValueError when ``embeddings`` is not 2-D or not finite, ``texts`` has another
-    length, or ``min_topic_size`` < 2.
+    Raises ValueError when ``embeddings`` is not 2-D or not finite, ``texts``, ``owners``
+    or ``weights`` has another length, or ``min_topic_size`` < 2.
     """
     vectors = _unit_rows(embeddings)
     rows = vectors.shape[0]
-    if len(texts) != rows:
-        raise ValueError(f"{len(texts)} texts for {rows} embeddings")
+    for name, given in (("texts", texts), ("owners", owners), ("weights", weights)):
+        if given is not None and len(given) != rows:
+            raise ValueError(f"{len(given)} {name} for {rows} embeddings")
     size = default_min_topic_size(rows) if min_topic_size is None else min_topic_size
     if size < 2:
         raise ValueError(f"min_topic_size must be at least 2, not {size}")
@@ -130,12 +145,23 @@ def fit_topics(
     outliers = np.flatnonzero(labels < 0)
     first = _centroids(vectors, labels, count)
     labels[outliers] = _nearest(vectors[outliers] @ first.T, min_similarity)
+    interest = [True] * count
+    if owners is not None:
+        row_weights = [1.0] * rows if weights is None else list(weights)
+        merged, _ = merge_by_owners(labels, vectors, owners, row_weights)
+        capped, _ = cap_interests(merged, vectors, owners, row_weights)
+        labels, count = _by_size(capped)
+        interest = interest_flags(labels, owners, row_weights)
     centroids = _centroids(vectors, labels, count)
     keywords = topic_keywords(texts, labels, count)
-    ids, names = _identities(centroids, keywords, previous, next_id)
+    phrases = topic_phrases(
+        texts, labels.tolist(), count, stop_words() | UNIT_ABBREVIATIONS | CURRENCY_CODES | {"x"}
+    )
+    ids, names = _identities(centroids, keywords, phrases, previous, next_id)
     sizes = np.bincount(labels[labels >= 0], minlength=count)
     topics = [
-        Topic(ids[j], names[j], keywords[j], int(sizes[j]), centroids[j]) for j in range(count)
+        Topic(ids[j], names[j], keywords[j], int(sizes[j]), centroids[j], interest[j])
+        for j in range(count)
     ]
     confidence = _confidence(vectors @ centroids.T, labels, min_similarity)
     assignments = tuple(
@@ -272,6 +298,7 @@ def _confidence(
 def _identities(
     centroids: NDArray[np.float32],
     keywords: Sequence[tuple[str, ...]],
+    phrases: Sequence[str | None],
     previous: Sequence[Topic],
     next_id: int,
 ) -> tuple[list[int], list[str]]:
@@ -280,7 +307,11 @@ def _identities(
     fresh = max(next_id, max((topic.id for topic in previous), default=0) + 1)
     new_rows = [j for j in range(centroids.shape[0]) if j not in matched]
     new_names = iter(
-        unique_names([keywords[j] for j in new_rows], (t.name for t in matched.values()))
+        phrase_names(
+            [phrases[j] for j in new_rows],
+            [keywords[j] for j in new_rows],
+            (t.name for t in matched.values()),
+        )
     )
     ids: list[int] = []
     names: list[str] = []

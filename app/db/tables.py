@@ -269,8 +269,23 @@ class MessageEmbedding(Base):
     vector: Mapped[bytes] = mapped_column(Embedding)
 
 
+class MessageInterestEmbedding(Base):
+    """The sentence embedding of a message's item lines (:func:`models._item_lines.
+    interest_text`), as float32 bytes; only messages that have item lines have one."""
+
+    __tablename__ = "message_interest_embeddings"
+
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    model_version: Mapped[str] = mapped_column(String(200))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Topic(Base):
-    """A discovered interest topic; its id and a user-given name survive re-clustering."""
+    """A discovered topic; its id and a user-given name survive re-clustering. ``interest``:
+    customers are interested in it (an interest tag); else it is a matter every customer
+    writes about now and then, kept only so that new mail about it is recognised."""
 
     __tablename__ = "topics"
 
@@ -281,6 +296,7 @@ class Topic(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     centroid: Mapped[bytes] = mapped_column(Embedding)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    interest: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class MessageTopic(Base):

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from models.embedder import Embedder, message_text
 from models.inquiry import InquiryCheck, check_inquiry
 from models.intent import IntentResult, classify_intent
+from models.interests import interest_text
 from models.language import detect_language
 from models.topics import Assignment
 from models.traits import (
@@ -51,12 +52,16 @@ class Enrichment:
     inquiry: InquiryCheck | None
     traits: tuple[TraitHit, ...]
     embedding: NDArray[np.float32]
+    interest_embedding: NDArray[np.float32] | None  # of its item lines; None: it has none
     topic: Assignment | None
 
 
-TopicAssigner = Callable[[NDArray[np.float32]], Sequence[Assignment | None]]
-"""Puts embeddings (one row per message) into topics: one assignment per row (None: there
-are no topics yet)."""
+TopicAssigner = Callable[
+    [NDArray[np.float32], Sequence[NDArray[np.float32] | None]], Sequence[Assignment | None]
+]
+"""Puts messages into topics from their whole-text embeddings (one row per message) and
+their item-line embeddings (None where a message has no item lines): one assignment per
+message (None: there are no topics yet)."""
 
 
 def _trait_input(message: MessageInput) -> TraitInput:
@@ -74,7 +79,9 @@ def _trait_input(message: MessageInput) -> TraitInput:
 def enrich(
     embedder: Embedder, assign: TopicAssigner, messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
-    """Enrich ``messages`` (one embedding call for the batch; ``assign`` gives the topics).
+    """Enrich ``messages`` (one embedding call for the whole texts of the batch, one for
+    their distinct item-line texts, :func:`models.interests.interest_text`; ``assign`` gives
+    the topics).
 
     Every inbound message gets the valid-inquiry check (the customer's first inquiry may
     read as another intent); a notification's is made on the buyer it carries. Traits are
@@ -84,8 +91,13 @@ def enrich(
     sentences in which the writer speaks of themselves (embedded in a second call), ordered
     by name, then score.
     """
-    vectors = embedder.embed([message_text(m.subject, m.new_text) for m in messages])
-    assignments = assign(vectors)
+    items = [interest_text(m.new_text) for m in messages]
+    distinct = sorted({text for text in items if text})
+    embedded = embedder.embed([message_text(m.subject, m.new_text) for m in messages] + distinct)
+    vectors = embedded[: len(messages)]
+    by_text = dict(zip(distinct, embedded[len(messages) :], strict=True))
+    interest_vectors = [by_text[text] if text else None for text in items]
+    assignments = assign(vectors, interest_vectors)
     prototypes = prototypes_for(embedder)
     inputs = [_trait_input(m) for m in messages]
     statements = [self_statements(t) for t in inputs]
@@ -94,8 +106,8 @@ def enrich(
     statement_vectors = embedder.embed(flat) if flat else np.zeros((0, dimension), np.float32)
     results = []
     start = 0
-    for message, unread, said, vector, topic in zip(
-        messages, inputs, statements, vectors, assignments, strict=True
+    for message, unread, said, vector, interest_vector, topic in zip(
+        messages, inputs, statements, vectors, interest_vectors, assignments, strict=True
     ):
         language = detect_language(f"{message.subject}\n{message.new_text}")
         intent = classify_intent(message.subject, message.new_text, message.direction)
@@ -107,7 +119,9 @@ def enrich(
         start += len(said)
         extra += statement_hits(prototypes, trait_input, said, said_vectors, (*rule_hits, *extra))
         traits = tuple(sorted((*rule_hits, *extra), key=lambda h: (h.name, -h.score, h.value)))
-        results.append(Enrichment(language, intent, inquiry, traits, vector, topic))
+        results.append(
+            Enrichment(language, intent, inquiry, traits, vector, interest_vector, topic)
+        )
     return results
 
 

@@ -19,14 +19,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.profiles import ProfileRepository
+from app.db.repositories.topics import EmbeddedMessage, TopicRepository
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
 from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.topic_assignment import assign_stored_topics
+from app.enrichment.topics_state import TOPICS_BASIS
 from app.metrics import Metrics, observe_since
 from ingest.identity import IdentityResolver
 from models.embedder import Embedder
-from models.topics import Assignment, Topic, fit_topics
+from models.interests import InterestRow, fit_interests, interest_text
+from models.topics import Assignment, Topic
 
 log = logging.getLogger("leadlens.enrich")
 
@@ -44,6 +47,7 @@ def model_topics(rows: Sequence[TopicRow]) -> list[Topic]:
             keywords=tuple(row.keywords),
             size=row.size,
             centroid=np.frombuffer(row.centroid, dtype=np.float32),
+            interest=row.interest,
         )
         for row in rows
     ]
@@ -126,14 +130,17 @@ def _enrich_rows(
 ) -> None:
     """Enrich ``rows`` and commit their results, marked enriched, in one transaction."""
 
-    def assign(vectors: NDArray[np.float32]) -> Sequence[Assignment | None]:
+    def assign(
+        vectors: NDArray[np.float32], items: Sequence[NDArray[np.float32] | None]
+    ) -> Sequence[Assignment | None]:
         with sessions() as session:
-            return assign_stored_topics(session, vectors)
+            return assign_stored_topics(session, vectors, items)
 
     resolvers: dict[str, IdentityResolver] = {}
     results = enrich(embedder, assign, [_message_input(r, resolvers) for r in rows])
     messages: list[dict[str, Any]] = []
     embeddings: list[dict[str, Any]] = []
+    interest_embeddings: list[dict[str, Any]] = []
     traits: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
     for row, found in zip(rows, results, strict=True):
@@ -156,6 +163,14 @@ def _enrich_rows(
                 "vector": found.embedding.astype(np.float32).tobytes(),
             }
         )
+        if found.interest_embedding is not None:
+            interest_embeddings.append(
+                {
+                    "message_id": row.id,
+                    "model_version": embedder.version,
+                    "vector": found.interest_embedding.astype(np.float32).tobytes(),
+                }
+            )
         traits.extend(
             {
                 "message_id": row.id,
@@ -175,17 +190,21 @@ def _enrich_rows(
                 }
             )
     with sessions.begin() as session:
-        EnrichmentRepository(session).store(messages, embeddings, traits, assignments)
+        EnrichmentRepository(session).store(
+            messages, embeddings, traits, assignments, interest_embeddings
+        )
         ProfileRepository(session).mark_dirty_for_messages([m["id"] for m in messages])
 
 
 def rebuild_topics(
     sessions: sessionmaker[Session], seed: int = 42, metrics: Metrics | None = None
 ) -> str:
-    """Re-cluster every embedded message; ids and user names of matched topics survive.
+    """Re-cluster the interest topics (:func:`models.interests.fit_interests`: the item
+    lines of customer mail, owned by their customers) and place every embedded message;
+    ids and user names of matched topics survive.
 
-    The messages are fitted in content order (:meth:`EnrichmentRepository.embeddings`), so
-    two stores of the same mail, embedded on the same device and backend and fitted with
+    The messages are fitted in content order (:meth:`TopicRepository.embedded_messages`),
+    so two stores of the same mail, embedded on the same device and backend and fitted with
     the same ``seed`` and topics before, get the same topics, messages in the same topics.
     Returns the new ``topics_version`` (always a new value, even when nothing changed);
     the rebuild is timed as ``topics_rebuild`` in ``metrics``.
@@ -193,17 +212,19 @@ def rebuild_topics(
     started = time.perf_counter()
     with sessions() as session:
         repository = EnrichmentRepository(session)
-        ids, vectors, texts = repository.embeddings()
+        embedded = TopicRepository(session).embedded_messages()
         stored = repository.topics()
         previous = model_topics(stored)
         user_names = {row.id: row.user_name for row in stored if row.user_name}
         next_id = int(repository.state(TOPICS_NEXT_ID) or 1)
-    matrix = (
-        np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
-        if vectors
-        else np.zeros((0, 0), dtype=np.float32)
+    ids = [message.message_id for message in embedded]
+    fitted = fit_interests(
+        [_interest_row(message) for message in embedded],
+        previous=previous,
+        seed=seed,
+        next_id=next_id,
     )
-    fit = fit_topics(matrix, texts, previous=previous, seed=seed, next_id=next_id)
+    fit = fitted.fit
     version = new_id("tv")
     with sessions.begin() as session:
         repository = EnrichmentRepository(session)
@@ -216,6 +237,7 @@ def rebuild_topics(
                     "keywords": list(topic.keywords),
                     "size": topic.size,
                     "centroid": topic.centroid.astype(np.float32).tobytes(),
+                    "interest": topic.interest,
                 }
                 for topic in fit.topics
             ],
@@ -225,13 +247,15 @@ def rebuild_topics(
             ],
         )
         repository.set_state(TOPICS_VERSION, version)
+        repository.set_state(TOPICS_BASIS, "items" if fitted.by_items else "text")
         ProfileRepository(session).mark_dirty()
         repository.set_state(TOPICS_FIT_SIZE, str(len(ids)))
         issued = max((topic.id for topic in fit.topics), default=0) + 1
         repository.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))
     observe_since(metrics, "topics_rebuild", started)
     log.info(
-        "topics rebuilt: %d topics over %d messages, %.0f%% outliers",
+        "topics rebuilt: %d interest topics (%d in all) over %d messages, %.0f%% without one",
+        sum(topic.interest for topic in fit.topics),
         len(fit.topics),
         len(ids),
         100 * fit.outlier_share,
@@ -239,10 +263,27 @@ def rebuild_topics(
     return version
 
 
+def _interest_row(message: EmbeddedMessage) -> InterestRow:
+    items = None if message.items is None else np.frombuffer(message.items, dtype=np.float32)
+    return InterestRow(
+        vector=np.frombuffer(message.vector, dtype=np.float32),
+        text=f"{message.subject}\n{message.new_text}",
+        items=items,
+        items_text=interest_text(message.new_text) if items is not None else "",
+        owner=message.customer_id if message.customer_mail else None,
+        inbound=message.inbound,
+    )
+
+
 def needs_rebuild(sessions: sessionmaker[Session], min_messages: int = 200) -> bool:
     """True when there are no topics yet over enough messages, or the corpus has doubled."""
     with sessions() as session:
-        repository = EnrichmentRepository(session)
-        fitted = int(repository.state(TOPICS_FIT_SIZE) or 0)
-        embedded = repository.embedded_count()
+        return rebuild_due(session, min_messages)
+
+
+def rebuild_due(session: Session, min_messages: int = 200) -> bool:
+    """:func:`needs_rebuild` inside the caller's session."""
+    repository = EnrichmentRepository(session)
+    fitted = int(repository.state(TOPICS_FIT_SIZE) or 0)
+    embedded = repository.embedded_count()
     return embedded >= min_messages and embedded >= 2 * max(fitted, min_messages // 2)

@@ -128,6 +128,18 @@ def outcomes_digest_now(session: Session) -> tuple[str, str | None]:
     return outcomes_digest(outcomes), LookalikeRepository(session).digest()
 
 
+def retrain_due(session: Session) -> bool:
+    """Whether a new lookalike model is due: the outcomes in force differ from those the
+    model was trained on (or there is no model) and they are enough to train on
+    (:data:`models.lookalike.MIN_WON` won and :data:`models.lookalike.MIN_OTHER` other
+    profiled customers), so that training will make a new model."""
+    outcomes = ProfileRepository(session).outcomes()
+    if outcomes_digest(outcomes) == LookalikeRepository(session).digest():
+        return False
+    won = sum(outcome == "won" for outcome in outcomes.values())
+    return won >= MIN_WON and len(outcomes) - won >= MIN_OTHER
+
+
 def train_lookalike(
     sessions: sessionmaker[Session], *, seed: int = 42, metrics: Metrics | None = None
 ) -> LookalikeModel:

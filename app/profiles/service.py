@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.types import utcnow
 from app.metrics import Metrics, observe_since
@@ -62,8 +63,13 @@ def refresh_profiles(
     on_progress: Callable[[int], None] | None = None,
     metrics: Metrics | None = None,
 ) -> int:
-    """Rebuild every stale profile (and its score, when a model is in force); returns how
-    many were rebuilt (each committed batch timed as ``profile_batch`` in ``metrics``)."""
+    """Rebuild every stale profile (and its score, when a model is in force; a customer
+    whose stored score is from another model counts as stale); returns how many were
+    rebuilt (each committed batch timed as ``profile_batch`` in ``metrics``)."""
+    with sessions.begin() as session:
+        version = LookalikeRepository(session).current_version()
+        if version is not None:
+            ProfileRepository(session).mark_dirty_scored_by_another(version)
     done = 0
     while True:
         started = time.perf_counter()

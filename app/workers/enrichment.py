@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
 from app.metrics import Metrics
-from app.pipeline import profile_and_score
+from app.pipeline import profile_and_score, rebuild_done, rebuild_requested
 from app.profiles.lookalike import ModelCache, outcomes_digest_now
 from app.settings import Settings
 from models.embedder import Embedder, load_embedder
@@ -67,11 +67,13 @@ class EnrichmentRunner:
 
     def enrich_now(self) -> int:
         """Enrich everything pending, re-cluster if due, rebuild stale profiles, retrain the
-        lookalike if due (always after a requested rebuild); returns messages enriched."""
+        lookalike if due (always after a requested rebuild, which is then marked done in the
+        store, see :func:`app.pipeline.rebuild_done`); returns messages enriched."""
         done = enrich_pending(
             self.sessions, self.embedder(), self.settings.enrich_batch_size, metrics=self.metrics
         )
-        requested = self._rebuild.is_set()
+        mark = rebuild_requested(self.sessions)
+        requested = self._rebuild.is_set() or mark is not None
         if requested or needs_rebuild(self.sessions):
             self._rebuild.clear()
             rebuild_topics(self.sessions, seed=self.settings.topic_seed, metrics=self.metrics)
@@ -82,6 +84,7 @@ class EnrichmentRunner:
             retrain=requested or self._retrain_due(),
             metrics=self.metrics,
         )
+        rebuild_done(self.sessions, mark)
         return done
 
     def _retrain_due(self) -> bool:

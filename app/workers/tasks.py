@@ -23,7 +23,12 @@ from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, 
 from app.ingestion.preparer import Preparer
 from app.metrics import Metrics
 from app.metrics_redis import broker_metrics
-from app.pipeline import ScoringResult, profile_and_score
+from app.pipeline import (
+    ScoringResult,
+    profile_and_score,
+    rebuild_done,
+    rebuild_requested,
+)
 from app.profiles.lookalike import outcomes_digest_now
 from app.secrets import SecretBox
 from app.settings import Settings
@@ -184,16 +189,20 @@ def enrich_batch(context: WorkerContext, ids: list[str]) -> int:
 
 def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
     """Re-cluster topics when due (always with ``rebuild``), rebuild stale profiles and
-    retrain the lookalike when outcomes changed (always with ``rebuild``)."""
+    retrain the lookalike when outcomes changed (always with ``rebuild``, after which the
+    requested rebuild is marked done in the store, see :func:`app.pipeline.rebuild_done`)."""
     sessions, settings = context.sessions, context.settings
+    mark = rebuild_requested(sessions) if rebuild else None
     if rebuild or needs_rebuild(sessions):
         rebuild_topics(sessions, seed=settings.topic_seed, metrics=context.metrics)
     with sessions() as session:
         current, trained = outcomes_digest_now(session)
-    return profile_and_score(
+    result = profile_and_score(
         sessions,
         context.enrichment.models,
         settings,
         retrain=rebuild or current != trained,
         metrics=context.metrics,
     )
+    rebuild_done(sessions, mark)
+    return result

@@ -116,7 +116,7 @@ def _id_order(sessions: sessionmaker[Session]) -> list[str]:
 def test_the_same_mail_in_another_order_gives_the_same_topics(
     engines: list[Engine], sqlite_template: Path, shared_embedder: Embedder, tmp_path: Path
 ) -> None:
-    corpus = generate(12, seed=SEED, now=NOW)
+    corpus = generate(20, seed=SEED, now=NOW)
     mail = [raw for rep in corpus.reps for raw in corpus.mail[rep]]
     own = corpus.own_domain
     forward = _store(engines, sqlite_template, tmp_path / "a", mail, own, 50)

@@ -277,38 +277,52 @@ def test_a_refusal(text: str) -> None:
 # --- tags -------------------------------------------------------------------------------
 
 
-def test_interest_share_is_recency_weighted() -> None:
-    # Weights (half-life 180 days before the last contact, ours at half): topic 1: 0.25 + 0.5,
-    # topic 2: 1 + 0.5, no topic: 1; total 3.25.
+def test_interests_are_the_shares_of_the_item_lines_in_interest_topics() -> None:
+    # Item-line weights (ours at half): topic 1: 1 + 1, topic 2: 1 + 0.5 + 0.5, topic 3: 0.5
+    # (below 20 %); total 4.5. Topic 9 is not an interest topic; "e" has no item line, so
+    # its topic (placed by its text) does not count for a customer that has item lines.
     p = build_profile(
         [
-            msg("a", 0, topic=1, text="Old question about solar lamps"),
-            msg("b", 180, topic=1, subject="Solar lamps", text="  "),
-            msg("c", 360, topic=2, text="New panels?"),
-            msg("d", 360, "outbound", topic=2, text="Panels quote"),
-            msg("e", 360, text="unrelated"),
+            msg("a", 0, topic=1, text="Please quote 500 pcs solar lamps 30W"),
+            msg("b", 180, topic=1, subject="Solar", text="- solar lamp 60W: 200 pcs"),
+            msg("c", 360, topic=2, text="We need 40 units of LED panel 600x600"),
+            msg("d", 361, "outbound", topic=2, text="1 | LED panel 600x600 | 40 units | 9.50"),
+            msg("d2", 362, "outbound", topic=2, text="LED panel: 40 pcs x USD 9.50"),
+            msg("f", 363, "outbound", topic=3, text="Spare drivers: 10 pcs"),
+            msg("e", 364, topic=3, text="Do you also make drivers?"),
+            msg("g", 365, topic=9, text="For 500 pcs we give 2 % off"),
+            msg("h", 366, text="Thanks, talk soon"),
         ],
-        {2: "LED panels"},
-        now=at(365),
+        {1: "solar lamp", 2: "LED panel", 3: "LED driver"},
+        now=at(370),
     )
     interests = [t for t in p.tags if t.kind == "interest"]
-    assert [(t.id, t.name, t.value) for t in interests] == [
-        ("topic:2", "LED panels", None),
-        ("topic:1", "topic 1", None),
+    assert [(t.id, t.name, t.value) for t in interests] == [  # equal shares: by topic id
+        ("topic:1", "solar lamp", None),
+        ("topic:2", "LED panel", None),
     ]
-    assert [t.score for t in interests] == [round(1.5 / 3.25, 4), round(0.75 / 3.25, 4)]
-    assert [e.message_id for e in interests[1].evidence] == ["b", "a"]
-    snippets = [e.snippet for e in interests[1].evidence]
-    assert snippets == ["Solar lamps", "Old question about solar lamps"]
+    assert [t.score for t in interests] == [round(2 / 4.5, 4), round(2 / 4.5, 4)]
+    assert [e.message_id for e in interests[0].evidence] == ["b", "a"]
+    snippets = [e.snippet for e in interests[0].evidence]
+    assert snippets == ["- solar lamp 60W: 200 pcs", "Please quote 500 pcs solar lamps 30W"]
 
 
-def test_old_topic_falls_below_the_share() -> None:
-    # Four messages 2 years before the last contact weigh 4 * 0.5**4 = 0.25 of 5.25.
-    old = [msg(f"o{i}", 10, topic=1) for i in range(4)]
-    new = [msg(f"n{i}", 730, topic=2) for i in range(5)]
-    p = profile(*old, *new, now_days=731)
-    assert tag(p, "topic:1") is None
-    assert tag(p, "topic:2") == round(5 / 5.25, 4)
+def test_without_item_lines_the_messages_placed_by_their_text_decide() -> None:
+    p = build_profile(
+        [
+            msg("a", 0, "outbound", topic=1, text="Thank you for your interest in our flanges."),
+            msg("b", 1, topic=1, text="Yes, we need flanges, please send prices."),
+            msg("c", 2, topic=2, text="Also a few ball valves."),
+            msg("d", 3, text="Regards"),
+        ],
+        {1: "flanges", 2: "ball valves"},
+        now=at(10),
+    )
+    assert [(t.id, t.score) for t in p.tags if t.kind == "interest"] == [
+        ("topic:1", round(1.5 / 2.5, 4)),
+        ("topic:2", round(1 / 2.5, 4)),
+    ]
+    assert profile(msg("a", 0, topic=1, text="flanges")).tags == ()  # 1 is no interest topic
 
 
 def test_single_valued_trait_keeps_the_best_and_multi_valued_keeps_all() -> None:
@@ -456,7 +470,7 @@ def test_every_tag_has_recent_short_evidence_and_tags_are_ordered() -> None:
         )
         for i in range(9)
     ]
-    p = profile(*messages)
+    p = build_profile(messages, {0: "zero", 1: "one"}, now=at(30))
     ids = [t.id for t in p.tags]
     assert len(ids) == len(set(ids))
     expected = {"topic:0", "topic:1", "trait:customer_type:distributor", "trait:language:en"}

@@ -261,3 +261,27 @@ def test_keywords_skip_stop_words_and_email_chatter() -> None:
     chatter = {"hi", "thanks", "regards", "dear", "please", "re", "fwd", "hello", "kind", "best"}
     assert not chatter & {word for k in solar + panel for word in k.split()}
     assert topic_keywords(["", "123 456"], np.array([0, 0], dtype=np.intp), 1) == [()]
+
+
+def test_a_topic_is_named_by_its_most_representative_phrase() -> None:
+    from models._ctfidf import stop_words
+    from models._topic_names import phrase_names, topic_phrases
+
+    texts = [
+        "- wafer butterfly valve, ductile iron body, EPDM liner: 25 pcs",
+        "Please quote wafer butterfly valve DN150, ductile iron body: 40 pcs",
+        "1 | MF-BFW16 DN100 - wafer butterfly valve | 25 pcs | 36.11",
+        "- resilient seated gate valve, ductile iron body: 10 pcs",
+        "Offer for resilient seated gate valve DN80: 60 pcs",
+        "Thanks, regards",
+    ]
+    labels = [0, 0, 0, 1, 1, -1]
+    phrases = topic_phrases(texts, labels, 2, stop_words())
+    assert phrases == ["wafer butterfly valve", "resilient seated gate valve"]
+    assert topic_phrases(["123", "+ - 5"], [0, 0], 1, stop_words()) == [None]
+    names = phrase_names(
+        ["wafer butterfly valve", None, "wafer butterfly valve"],
+        [("wafer",), ("pump", "drainage"), ("butterfly", "lug")],
+        taken=["drainage pump"],
+    )
+    assert names == ["wafer butterfly valve", "pump drainage", "butterfly lug"]

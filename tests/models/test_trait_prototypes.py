@@ -354,7 +354,9 @@ def test_enrichment_adds_prototype_hits_to_inbound_mail_only(embedder: Embedder)
         MessageInput("Renovation", RESORTS, "", "sales@lumora.example", "outbound"),
         MessageInput("Inquiry", ruled, "", "buyer@lux.example", "inbound"),
     ]
-    inbound, outbound, by_rule = enrich(embedder, lambda vectors: [None] * len(vectors), messages)
+    inbound, outbound, by_rule = enrich(
+        embedder, lambda vectors, _items: [None] * len(vectors), messages
+    )
     [hotel] = [hit for hit in inbound.traits if hit.name == "customer_type"]
     assert hotel.value == "hotel_hospitality"
     assert hotel.score <= 0.5

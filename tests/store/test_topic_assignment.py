@@ -39,9 +39,10 @@ def test_every_store_assigns_like_the_topic_model(stores: dict[str, Engine]) -> 
             session.add(Topic(id=7, name="narrow", keywords=[], size=3, centroid=narrow.tobytes()))
         with Session(engine) as session:
             ids, similarities = CentroidRepository(session).similarities(messages)
-            found = assign_stored_topics(session, messages)
-            narrow_only = assign_stored_topics(session, narrow[None, :])
-            none_yet = assign_stored_topics(session, unit_rows(2, 9, seed=55))
+            found = assign_stored_topics(session, messages, list(messages))
+            narrow_only = assign_stored_topics(session, narrow[None, :], [narrow])
+            other_width = unit_rows(2, 9, seed=55)
+            none_yet = assign_stored_topics(session, other_width, list(other_width))
         assert ids == [t.id for t in topics], name
         exact = (messages.astype(np.float64) @ centroids.T.astype(np.float64)) / np.outer(
             np.maximum(np.linalg.norm(messages, axis=1), 1e-30), 1.0
@@ -71,8 +72,37 @@ def test_on_pgvector_the_database_computes_the_similarities(store: Engine) -> No
 
     event.listen(store, "before_cursor_execute", record)
     with Session(store) as session:
-        [assigned] = assign_stored_topics(session, centroid[None, :])
+        [assigned] = assign_stored_topics(session, centroid[None, :], [centroid])
     event.remove(store, "before_cursor_execute", record)
     assert assigned is not None and assigned.topic_id == 1
     assert any("<=>" in s and "topics" in s for s in statements)
     assert not any("topics.centroid" in s for s in statements)  # centroids never read out
+
+
+@pytest.mark.postgres
+def test_messages_without_item_lines_join_only_clear_interest_topics(
+    stores: dict[str, Engine],
+) -> None:
+    basis, _ = np.linalg.qr(np.random.default_rng(71).standard_normal((384, 3)))
+    interest, matter, side = (basis[:, j].astype(np.float32) for j in range(3))
+
+    def toward(target: np.ndarray, similarity: float) -> np.ndarray:
+        return (similarity * target + np.sqrt(1 - similarity**2) * side).astype(np.float32)
+
+    whole = np.stack([toward(matter, 0.9), toward(interest, 0.6), toward(interest, 0.4)])
+    for name, engine in stores.items():
+        with Session(engine) as session, session.begin():
+            session.add(
+                Topic(id=1, name="flanges", keywords=[], size=9, centroid=interest.tobytes())
+            )
+            session.add(
+                Topic(
+                    id=2, name="discount", keywords=[], size=9, centroid=matter.tobytes(),
+                    interest=False,
+                )
+            )  # fmt: skip
+        with Session(engine) as session:
+            by_text = assign_stored_topics(session, whole, [None, None, None])
+            by_items = assign_stored_topics(session, whole, list(whole))
+        assert [a.topic_id if a else "?" for a in by_text] == [None, 1, None], name
+        assert [a.topic_id if a else "?" for a in by_items] == [2, 1, 1], name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -170,6 +171,17 @@ def test_api_and_workers_sync_three_mailboxes_through_sigkills(
             return found if rebuilt and sample(found, "leadlens_profiles_stale") == 0 else None
 
         metrics = until(refreshed, "topics and profiles", 120, report, failed)
+
+        def settled() -> dict[str, Any] | None:
+            response = httpx.get(f"{base}/v1/status", headers=admin, timeout=30)
+            assert response.status_code == 200, response.text
+            found: dict[str, Any] = response.json()
+            return found if found["settled"] else None
+
+        # The workers' queue is empty once the status says so: nothing left to profile.
+        status = until(settled, "a settled status", 180, report, failed)
+        assert status["pending_enrichment"] == status["pending_profiles"] == 0
+        assert status["topics_version"] is not None
         assert workers[2].poll() is None
     finally:
         children.stop()

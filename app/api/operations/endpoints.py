@@ -7,23 +7,14 @@ from pydantic import BaseModel
 
 from app.api.auth import require_scope
 from app.api.deps import Enrichment, Sessions
+from app.api.operations.service import StatusOut, pipeline_status
 from app.api.responses import ERROR_RESPONSES
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.lookalike import MODEL_VERSION
 from app.enrichment.service import TOPICS_VERSION
+from app.pipeline import request_rebuild
 
 router = APIRouter(tags=["operations"], responses=ERROR_RESPONSES)
-
-
-class StatusOut(BaseModel):
-    """Counts an operator (or a script) reads to tell when everything has been processed."""
-
-    messages: int
-    quarantined: int
-    pending_enrichment: int
-    syncing_mailboxes: int
-    topics_version: str | None
-    model_version: str | None
 
 
 class RebuildAccepted(BaseModel):
@@ -36,15 +27,11 @@ class RebuildAccepted(BaseModel):
 
 @router.get("/v1/status", dependencies=[Depends(require_scope("read"))])
 def get_status(sessions: Sessions) -> StatusOut:
-    """Messages stored, quarantined and waiting for enrichment; the current versions."""
+    """Messages stored, quarantined, waiting for enrichment and profiles waiting for a
+    rebuild; the current versions; ``settled``: everything that arrived has been enriched,
+    clustered, profiled and scored, and nothing is due (SPEC §8)."""
     with sessions() as session:
-        repository = EnrichmentRepository(session)
-        return StatusOut(
-            **repository.status_counts(),
-            pending_enrichment=repository.pending_count(),
-            topics_version=repository.state(TOPICS_VERSION),
-            model_version=repository.state(MODEL_VERSION),
-        )
+        return pipeline_status(session)
 
 
 @router.post(
@@ -54,7 +41,10 @@ def get_status(sessions: Sessions) -> StatusOut:
 )
 def rebuild(sessions: Sessions, enrichment: Enrichment) -> RebuildAccepted:
     """Re-cluster topics and retrain the lookalike now, in the background; the versions
-    shown by `GET /v1/status` change when done (the model's only with enough outcomes)."""
+    shown by `GET /v1/status` change when done (the model's only with enough outcomes), and
+    it is not ``settled`` meanwhile."""
+    with sessions.begin() as session:
+        request_rebuild(session)
     enrichment.request_rebuild()
     with sessions() as session:
         repository = EnrichmentRepository(session)

@@ -70,7 +70,11 @@ def tag_email(
             best[key] = tag
     tags = list(best.values())
     topic = None if found.topic is None else found.topic.topic_id
-    row = None if topic is None else EnrichmentRepository(session).get_topic(topic)
+    row = (
+        None
+        if topic is None
+        else EnrichmentRepository(session).get_topic(topic, interests_only=True)
+    )
     if found.topic is not None and row is not None:
         tags.append(
             TagOut(
@@ -111,7 +115,9 @@ def list_tags(
     items: list[TagSummary] = []
     if kind in (None, "interest"):
         counts = repository.topic_counts()
-        items.extend(_topic_summary(topic, counts) for topic in repository.topics())
+        items.extend(
+            _topic_summary(topic, counts) for topic in repository.topics(interests_only=True)
+        )
     if kind in (None, "trait"):
         items.extend(
             TagSummary(
@@ -139,7 +145,8 @@ def rename_topic(session: Session, tag_id: str, name: str) -> TagSummary:
     if tag_id.startswith("trait:") and _TAG_ID.fullmatch(tag_id):
         raise TagNotRenamableError("trait tags have fixed names; only topics can be renamed")
     match = re.fullmatch(r"topic:(\d{1,9})", tag_id)
-    topic = EnrichmentRepository(session).get_topic(int(match.group(1))) if match else None
+    repository = EnrichmentRepository(session)
+    topic = repository.get_topic(int(match.group(1)), interests_only=True) if match else None
     if topic is None:
         raise NotFoundError(f"no tag {tag_id!r}")
     topic.user_name = name.strip() or None

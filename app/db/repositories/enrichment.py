@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session
 
 from app.db.tables import (
     Contact,
+    CustomerTag,
     Mailbox,
     Message,
     MessageEmbedding,
+    MessageInterestEmbedding,
     MessageTopic,
     MessageTrait,
     PipelineState,
@@ -96,16 +98,22 @@ class EnrichmentRepository:
         embeddings: Sequence[dict[str, Any]],
         traits: Sequence[dict[str, Any]],
         topics: Sequence[dict[str, Any]],
+        interest_embeddings: Sequence[dict[str, Any]] = (),
     ) -> None:
         """Save one batch's results; enriching the same messages again replaces them.
 
-        Embedding rows carry ``vector`` as float32 bytes, whichever way the column stores them.
+        Embedding rows carry ``vector`` as float32 bytes, whichever way the column stores them;
+        ``interest_embeddings`` those of the messages' item lines (for those that have any).
         """
         ensure_detected(self.session.connection())
         ids = [m["id"] for m in messages]
-        for table in (MessageEmbedding, MessageTrait, MessageTopic):
+        for table in (MessageEmbedding, MessageInterestEmbedding, MessageTrait, MessageTopic):
             self.session.execute(delete(table).where(table.message_id.in_(ids)))
-        for table, rows in ((MessageEmbedding, embeddings), (MessageTrait, traits)):
+        for table, rows in (
+            (MessageEmbedding, embeddings),
+            (MessageInterestEmbedding, interest_embeddings),
+            (MessageTrait, traits),
+        ):
             if rows:
                 self.session.execute(insert(table), list(rows))
         if topics:
@@ -228,13 +236,17 @@ class EnrichmentRepository:
         """How many messages have an embedding."""
         return self.session.scalar(select(func.count()).select_from(MessageEmbedding)) or 0
 
-    def topics(self) -> Sequence[Topic]:
-        """The current topics, by id."""
-        return self.session.scalars(select(Topic).order_by(Topic.id)).all()
+    def topics(self, *, interests_only: bool = False) -> Sequence[Topic]:
+        """The current topics (only the interest topics with ``interests_only``), by id."""
+        query = select(Topic).order_by(Topic.id)
+        if interests_only:
+            query = query.where(Topic.interest.is_(True))
+        return self.session.scalars(query).all()
 
-    def get_topic(self, topic_id: int) -> Topic | None:
-        """One topic, or None."""
-        return self.session.get(Topic, topic_id)
+    def get_topic(self, topic_id: int, *, interests_only: bool = False) -> Topic | None:
+        """One topic (only an interest topic with ``interests_only``), or None."""
+        topic = self.session.get(Topic, topic_id)
+        return None if topic is None or (interests_only and not topic.interest) else topic
 
     def replace_topics(
         self, topics: Sequence[dict[str, Any]], assignments: Sequence[dict[str, Any]]
@@ -248,22 +260,23 @@ class EnrichmentRepository:
             self.session.execute(insert(MessageTopic), list(assignments))
 
     def topic_counts(self) -> dict[int, tuple[int, int]]:
-        """Per topic id: (customers, messages) assigned to it."""
-        query = (
-            select(
-                MessageTopic.topic_id,
-                func.count(func.distinct(Message.customer_id)),
-                func.count(),
-            )
-            .join(Message, Message.id == MessageTopic.message_id)
+        """Per topic id: (customers carrying it as an interest tag, messages assigned to it)."""
+        messages = (
+            select(MessageTopic.topic_id, func.count())
             .where(MessageTopic.topic_id.is_not(None))
             .group_by(MessageTopic.topic_id)
         )
-        counts: dict[int, tuple[int, int]] = {}
-        for topic_id, customers, count in self.session.execute(query):
-            if topic_id is not None:
-                counts[topic_id] = (customers, count)
-        return counts
+        carriers = (
+            select(CustomerTag.tag_id, func.count(func.distinct(CustomerTag.customer_id)))
+            .where(CustomerTag.kind == "interest")
+            .group_by(CustomerTag.tag_id)
+        )
+        customers: dict[str, int] = dict(self.session.execute(carriers).all())
+        return {
+            topic_id: (customers.get(f"topic:{topic_id}", 0), count)
+            for topic_id, count in self.session.execute(messages)
+            if topic_id is not None
+        }
 
     def trait_counts(self) -> list[tuple[str, str, int, int]]:
         """Per (trait, value): customers and messages that support it, most messages first."""
@@ -292,6 +305,25 @@ class EnrichmentRepository:
             self.session.add(PipelineState(key=key, value=value))
         else:
             row.value = value
+
+    def clear_state(self, key: str, value: str) -> None:
+        """Remove a pipeline value if it still is ``value``."""
+        row = self.session.get(PipelineState, key)
+        if row is not None and row.value == value:
+            self.session.delete(row)
+
+    def unsynced_mailboxes(self) -> int:
+        """IMAP mailboxes that were never synced and are not disabled or in error."""
+        query = (
+            select(func.count())
+            .select_from(Mailbox)
+            .where(
+                Mailbox.kind == "imap",
+                Mailbox.last_sync_at.is_(None),
+                Mailbox.state.in_(("idle", "syncing")),
+            )
+        )
+        return self.session.scalar(query) or 0
 
     def status_counts(self) -> dict[str, int]:
         """Messages, quarantined inputs and mailboxes syncing right now."""

@@ -7,7 +7,18 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.db.repositories._chunks import chunks
@@ -31,6 +42,39 @@ class ProfileRepository:
             .limit(limit)
         )
         return list(self.session.scalars(query))
+
+    def pending_count(self, model_version: str | None) -> int:
+        """Customers whose profile waits for a rebuild, or (when ``model_version`` is the model
+        in force) whose stored score comes from another model."""
+        stale: ColumnElement[bool] = Customer.profile_dirty.is_(True)
+        if model_version is not None:
+            stale = or_(
+                stale,
+                and_(
+                    Customer.profiled_at.is_not(None),
+                    or_(
+                        Customer.lookalike_version.is_(None),
+                        Customer.lookalike_version != model_version,
+                    ),
+                ),
+            )
+        return self.session.scalar(select(func.count()).select_from(Customer).where(stale)) or 0
+
+    def mark_dirty_scored_by_another(self, model_version: str) -> None:
+        """Flag the profiled customers whose stored score is not from ``model_version`` (a
+        rescoring that was cut short) for a rebuild, which scores them again."""
+        self.session.execute(
+            update(Customer)
+            .where(
+                Customer.profiled_at.is_not(None),
+                Customer.profile_dirty.is_(False),
+                or_(
+                    Customer.lookalike_version.is_(None),
+                    Customer.lookalike_version != model_version,
+                ),
+            )
+            .values(profile_dirty=True)
+        )
 
     def mark_dirty(self, customer_ids: Collection[str] | None = None) -> None:
         """Flag these customers' profiles (all of them when None) for a rebuild."""
@@ -59,8 +103,8 @@ class ProfileRepository:
         return found
 
     def topic_names(self) -> dict[int, str]:
-        """Current topic names (a user-given name wins), by topic id."""
-        query = select(Topic.id, Topic.name, Topic.user_name)
+        """Current names of the interest topics (a user-given name wins), by topic id."""
+        query = select(Topic.id, Topic.name, Topic.user_name).where(Topic.interest.is_(True))
         return {i: user or name for i, name, user in self.session.execute(query)}
 
     def message_facts(self, customer_ids: Collection[str]) -> dict[str, list[MessageFacts]]:

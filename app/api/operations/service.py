@@ -1,0 +1,61 @@
+"""How far the pipeline has got: the counts of `GET /v1/status` and whether it has settled."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.lookalike import MODEL_VERSION
+from app.db.repositories.profiles import ProfileRepository
+from app.enrichment.service import TOPICS_VERSION, rebuild_due
+from app.pipeline import REBUILD_REQUESTED
+from app.profiles.lookalike import retrain_due
+
+
+class StatusOut(BaseModel):
+    """Counts an operator (or a script) reads to tell when everything has been processed."""
+
+    messages: int = Field(description="Messages stored.")
+    quarantined: int = Field(description="Inputs that could not be parsed, kept apart.")
+    pending_enrichment: int = Field(description="Stored messages not enriched yet.")
+    pending_profiles: int = Field(
+        description="Customers whose profile waits for a rebuild, or whose score comes from "
+        "another model than the one in force."
+    )
+    syncing_mailboxes: int = Field(description="Mailboxes syncing right now.")
+    topics_version: str | None
+    model_version: str | None
+    settled: bool = Field(
+        description="True only when no mailbox is syncing (or waits for its first sync), "
+        "nothing waits for enrichment, no re-clustering, retraining or requested rebuild is "
+        "due or running, and every profile reflects all stored mail and the model in force: "
+        "profiles read then stay as they are until new mail or outcomes arrive."
+    )
+
+
+def pipeline_status(session: Session) -> StatusOut:
+    """The pipeline's counts and versions, and whether everything that arrived has been
+    enriched, clustered, profiled and scored (``settled``)."""
+    repository = EnrichmentRepository(session)
+    counts = repository.status_counts()
+    model_version = repository.state(MODEL_VERSION)
+    pending_enrichment = repository.pending_count()
+    pending_profiles = ProfileRepository(session).pending_count(model_version)
+    settled = (
+        counts["syncing_mailboxes"] == 0
+        and repository.unsynced_mailboxes() == 0
+        and pending_enrichment == 0
+        and pending_profiles == 0
+        and repository.state(REBUILD_REQUESTED) is None
+        and not rebuild_due(session)
+        and not retrain_due(session)
+    )
+    return StatusOut(
+        **counts,
+        pending_enrichment=pending_enrichment,
+        pending_profiles=pending_profiles,
+        topics_version=repository.state(TOPICS_VERSION),
+        model_version=model_version,
+        settled=settled,
+    )
