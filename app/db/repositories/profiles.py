@@ -64,8 +64,9 @@ class ProfileRepository:
         return {i: user or name for i, name, user in self.session.execute(query)}
 
     def message_facts(self, customer_ids: Collection[str]) -> dict[str, list[MessageFacts]]:
-        """The enriched customer mail (inbound and outbound, no bulk or automatic mail) of
-        these customers, as profile facts."""
+        """The enriched customer mail (inbound and outbound) of these customers, as profile
+        facts. Bulk and automatic mail has no customer unless it is a marketplace's or web
+        form's notification, which is the buyer's inquiry (SPEC §4): those count."""
         facts: dict[str, list[MessageFacts]] = defaultdict(list)
         for chunk in chunks(customer_ids):
             rows = self._message_rows(chunk)
@@ -115,13 +116,19 @@ class ProfileRepository:
             .where(
                 Message.customer_id.in_(customer_ids),
                 Message.direction.in_(("inbound", "outbound")),
-                Message.is_bulk.is_(False),
-                Message.is_auto.is_(False),
                 Message.enriched_at.is_not(None),
             )
             .order_by(Message.customer_id, Message.id)
         )
         return self.session.execute(query).all()
+
+    def signatures(self, message_ids: Collection[str]) -> dict[str, str]:
+        """The signature split off each of these messages (empty when it has none), by id."""
+        found: dict[str, str] = {}
+        for chunk in chunks(message_ids):
+            query = select(Message.id, Message.signature_text).where(Message.id.in_(chunk))
+            found.update({i: signature or "" for i, signature in self.session.execute(query)})
+        return found
 
     def _traits(self, message_ids: Sequence[str]) -> dict[str, list[TraitHit]]:
         found: dict[str, list[TraitHit]] = defaultdict(list)
@@ -177,7 +184,8 @@ class ProfileRepository:
         return {str(row[0]): row[1] for row in self.session.execute(query)}
 
     def features(self, customer_ids: Collection[str] | None = None) -> list[Row[Any]]:
-        """(id, name, key, feature_embedding, feature_tags) of profiled customers."""
+        """(id, name, key, feature_embedding, feature_tags) of profiled customers: the
+        lookalike features :func:`app.profiles.lookalike.features_of` reads."""
         query = select(
             Customer.id,
             Customer.name,
