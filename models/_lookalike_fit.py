@@ -17,7 +17,10 @@ Floats = NDArray[np.float64]
 
 WON, LOST, OPEN = 0, 1, 2  # outcome codes in the training arrays
 OPEN_WEIGHT = 0.25  # open leads are unlabelled: negatives with a small weight (PU learning)
-C = 0.03  # inverse L2 strength on standardised features, the loss averaging one per customer
+# Inverse L2 strength on standardised features, the loss averaging one per customer: strong,
+# since a store has a few hundred labelled customers whose outcomes are noisy (deals are won
+# and lost for reasons no mail shows); the calibration restores the scale of the log-odds.
+C = 0.003
 MAX_COMPONENTS = 32
 MIN_TAG_CUSTOMERS = 2
 # A tag becomes a feature only when at least this share of the training customers carry

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 FORMAT = "leadlens-lookalike"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a first-contact and a stage-aware scorer
 _HEADER = "header"
 
 

@@ -3,24 +3,32 @@
 Pure: customer features in, a :class:`LookalikeModel` out; the model scores any features,
 including those of a lead that is not in the store.
 
-Features are the tags the customer carries (trait and interest tags carried by at least
-5 % of the training customers, and two; presence, not the tag's score: both choices ranked
-better on the demo),
-the principal components (at most 32) of its mean message embedding,
-and a "no embedding" flag, each standardised over the training customers. The learner is an
-L2 logistic regression of won versus the rest that knows only some outcomes are final:
-won customers are positives, lost ones negatives, and open leads unlabelled, counted as
-negatives with a quarter of the weight (positive-unlabelled learning); won and the rest
-weigh the same in total. Its log-odds are then calibrated (Platt scaling on the
-cross-validation's out-of-fold log-odds), so the strong regularisation that helps the
-ranking does not squash every score towards one half.
+The rep asks "is this lead like our won customers?" when the first inquiry arrives, so the
+score (:meth:`LookalikeModel.score`) reads every customer as it was at first contact: its
+``tags`` and ``embedding`` come from the mail it wrote up to our first quotation, read from
+the text alone (:mod:`models.first_contact`) — a stored lead, a won customer of years ago
+and a lead pasted as texts are described by the same function over the same kind of input,
+and what followed our offer (negotiation, samples, orders, which show the outcome) never
+enters. A second, separately named score (:meth:`LookalikeModel.stage_aware`) adds what the
+customer's mail said later, up to its outcome (``stage_tags``: profile tags and the stages
+reached before the first order or the loss): it ranks stored customers mid-journey better,
+and cannot be asked of a pasted lead.
+
+Each score is one :class:`~models._lookalike_scorer.Scorer`: the tags carried by at least
+5 % of the training customers (and two; presence, not the tag's score), the principal
+components (at most 32) of the embedding and a "no embedding" flag, standardised over the
+training customers; an L2 logistic regression of won versus the rest that knows only some
+outcomes are final (won customers positives, lost ones negatives, open leads unlabelled:
+negatives with a quarter of the weight; won and the rest weigh the same in total), strongly
+regularised for a few hundred labelled customers; its log-odds calibrated by Platt scaling
+on the cross-validation's out-of-fold log-odds.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -28,18 +36,37 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models import _lookalike_fit as fit
+from models._lookalike_io import FORMAT_VERSION as MODEL_FORMAT_VERSION
 from models._lookalike_io import pack, unpack
+from models._lookalike_scorer import Scorer, SharedTag, fit_scorer
 from models._regions import region_of
-from models.profiles import MessageFacts, Profile, build_profile
+from models.profiles import STAGES, MessageFacts, Profile, build_profile
+
+__all__ = [
+    "MIN_OTHER",
+    "MIN_WON",
+    "MODEL_FORMAT_VERSION",
+    "CustomerFeatures",
+    "LookalikeModel",
+    "NotEnoughOutcomes",
+    "Outcome",
+    "Score",
+    "SharedTag",
+    "StageAwareScore",
+    "label_of",
+    "load_model",
+    "stage_aware_tags",
+    "train",
+]
 
 Outcome = Literal["won", "lost", "open"]
 MIN_WON = 5
 MIN_OTHER = 5
 STRONG = 0.6  # score from which a lead is labelled "strong"
 MODERATE = 0.3  # score from which a lead is labelled "moderate" (below: "weak")
-MAX_SHARED_TAGS = 8
 
 _CODES: Mapping[str, int] = {"won": fit.WON, "lost": fit.LOST, "open": fit.OPEN}
+_FIRST, _STAGE = "", "stage_"  # array name prefixes of the two scorers in the payload
 
 
 class NotEnoughOutcomes(Exception):  # noqa: N818 (the name is the contract)
@@ -48,29 +75,23 @@ class NotEnoughOutcomes(Exception):  # noqa: N818 (the name is the contract)
 
 @dataclass(frozen=True, slots=True)
 class CustomerFeatures:
-    """What the lookalike knows of a customer: its mean message embedding (None without
-    embedded messages) and its tags (tag id → score)."""
+    """What the lookalike knows of a customer: the mean embedding (None without one) and the
+    tags (tag id → score) of its first-contact mail (:mod:`models.first_contact`), and the
+    tags its later mail added before its outcome (``stage_tags``, :func:`stage_aware_tags`;
+    empty for a lead that exists only as texts)."""
 
     customer_id: str
     name: str
     embedding: NDArray[np.float32] | None
     tags: Mapping[str, float]
-
-
-@dataclass(frozen=True, slots=True)
-class SharedTag:
-    """A tag the scored customer carries that pushes its score up, and the share of won
-    customers that carry it too."""
-
-    id: str
-    weight: float
-    won_share: float
+    stage_tags: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """A lookalike score with its explanation (see :meth:`LookalikeModel.score`); the won
-    customers nearest to the scored one are found in the store, not by the model."""
+    """A first-contact lookalike score with its explanation (see
+    :meth:`LookalikeModel.score`); the won customers nearest to the scored one are found in
+    the store, not by the model."""
 
     score: float  # in [0, 1]
     percentile: float  # in [0, 100], among the open leads the model was trained with
@@ -78,41 +99,37 @@ class Score:
     shared_tags: tuple[SharedTag, ...]
 
 
-def customer_features(
-    customer_id: str,
-    name: str,
+@dataclass(frozen=True, slots=True)
+class StageAwareScore:
+    """The stage-aware score (see :meth:`LookalikeModel.stage_aware`) and its percentile."""
+
+    score: float  # in [0, 1]
+    percentile: float  # in [0, 100], among the open leads the model was trained with
+
+
+def stage_aware_tags(
     messages: Sequence[MessageFacts],
-    embeddings: Mapping[str, NDArray[np.float32]],
     topic_names: Mapping[int, str],
     *,
     now: datetime,
     lost_after_days: int = 90,
     profile: Profile | None = None,
-) -> CustomerFeatures:
-    """Features of a customer from its messages before its profile's ``cutoff`` (what the
-    lead looked like before it was won or lost), so outcomes do not leak into the score.
-    ``profile`` is the profile of all ``messages`` when the caller has built it already.
+) -> dict[str, float]:
+    """The tags of a customer's mail before its profile's ``cutoff`` (its first order or its
+    loss: what the lead looked like before it was won or lost, so outcomes do not leak into
+    the stage-aware score). ``profile`` is the profile of all ``messages`` when the caller
+    has built it already.
 
-    ``tags`` are the tag scores of the profile of those messages, plus two derived ones:
-    ``derived:region:<region>`` of its country (a region teaches more than a country seen
-    a few times) and ``derived:valid_inquiry:yes|no`` of its first inquiry; ``embedding`` is the
-    L2-normalised mean of their embeddings (``embeddings`` is keyed by message id), of the
-    inbound ones when any inbound one is embedded; None when none is."""
+    They are the tag scores of the profile of those messages, plus ``derived:region:<region>``
+    of its country (a region teaches more than a country seen a few times),
+    ``derived:valid_inquiry:yes|no`` of its first inquiry, and ``derived:stage:<stage>`` for
+    each stage after ``inquiry`` reached before the cutoff (a quotation, samples)."""
     if profile is None:
         profile = build_profile(messages, topic_names, now=now, lost_after_days=lost_after_days)
-    kept = list(messages)
     if profile.cutoff is not None:
         cutoff = profile.cutoff
         kept = [m for m in messages if m.sent_at < cutoff]
         profile = build_profile(kept, topic_names, now=now, lost_after_days=lost_after_days)
-    embedded = sorted((m for m in kept if m.id in embeddings), key=lambda m: (m.sent_at, m.id))
-    chosen = [m for m in embedded if m.direction == "inbound"] or embedded
-    embedding: NDArray[np.float32] | None = None
-    if chosen:
-        mean = np.mean([np.asarray(embeddings[m.id], dtype=np.float64) for m in chosen], axis=0)
-        norm = float(np.linalg.norm(mean))
-        if norm > 0 and np.isfinite(norm):
-            embedding = (mean / norm).astype(np.float32)
     tags = {tag.id: tag.score for tag in profile.tags}
     region = region_of(profile.country)
     if region is not None:
@@ -120,7 +137,10 @@ def customer_features(
     if profile.stage.valid_inquiry is not None:
         valid = "yes" if profile.stage.valid_inquiry[0] else "no"
         tags[f"derived:valid_inquiry:{valid}"] = 1.0
-    return CustomerFeatures(customer_id=customer_id, name=name, embedding=embedding, tags=tags)
+    for stage in profile.stage.reached:
+        if STAGES.index(stage) > STAGES.index("inquiry"):
+            tags[f"derived:stage:{stage}"] = 1.0
+    return tags
 
 
 def label_of(score: float) -> Literal["strong", "moderate", "weak"]:
@@ -129,9 +149,14 @@ def label_of(score: float) -> Literal["strong", "moderate", "weak"]:
     return "strong" if score >= STRONG else "moderate" if score >= MODERATE else "weak"
 
 
+def _stage_view(features: CustomerFeatures) -> dict[str, float]:
+    return {**features.tags, **features.stage_tags}
+
+
 class LookalikeModel:
     """A trained scorer; ``version`` is new at every training. Made by :func:`train` or
-    :func:`load_model`, never directly."""
+    :func:`load_model`, never directly. ``cv_auc`` is the first-contact score's
+    cross-validated ROC AUC, ``stage_aware_cv_auc`` the stage-aware one's."""
 
     version: str
     trained_at: datetime
@@ -139,6 +164,7 @@ class LookalikeModel:
     n_lost: int
     n_open: int
     cv_auc: float | None
+    stage_aware_cv_auc: float | None
 
     def __init__(self, header: Mapping[str, Any], arrays: Mapping[str, NDArray[Any]]) -> None:
         """The model of ``header`` and ``arrays`` as :meth:`to_bytes` lays them out."""
@@ -148,81 +174,52 @@ class LookalikeModel:
         self.n_lost = int(header["n_lost"])
         self.n_open = int(header["n_open"])
         self.cv_auc = None if header["cv_auc"] is None else float(header["cv_auc"])
+        stage_auc = header["stage_aware_cv_auc"]
+        self.stage_aware_cv_auc = None if stage_auc is None else float(stage_auc)
         self._header = dict(header)
         self._arrays = dict(arrays)
-        self._encoder = fit.Encoder(
-            tag_ids=list(header["tag_ids"]),
-            emb_dim=int(header["emb_dim"]),
-            emb_mean=arrays["emb_mean"],
-            components=arrays["components"],
-            center=arrays["center"],
-            scale=arrays["scale"],
-        )
-        self._coef: fit.Floats = arrays["coef"]
-        self._intercept = float(arrays["intercept"][0])
-        self._won_share: fit.Floats = arrays["won_share"]
-        self._reference: fit.Floats = arrays["reference"]
-        self._encoder.check()
-        width, n_tags = self._encoder.width, len(self._encoder.tag_ids)
-        if (
-            self._coef.shape != (width,)
-            or self._won_share.shape != (n_tags,)
-            or self._reference.ndim != 1
-            or self._reference.size == 0
-        ):
-            raise ValueError("the model's arrays do not fit together")
-        self._tag_weight = self._coef[:n_tags] / self._encoder.scale[:n_tags]
-
-    def _rows(self, features: Sequence[CustomerFeatures]) -> fit.Floats:
-        encoder = self._encoder
-        embeddings = [f.embedding if encoder.emb_dim else None for f in features]
-        emb, present, _ = fit.stack_embeddings(embeddings, encoder.emb_dim)
-        return encoder.encode([f.tags for f in features], emb, present)
+        self._first = Scorer.from_parts(header, arrays, _FIRST)
+        self._stage = Scorer.from_parts(header, arrays, _STAGE)
 
     def score(self, features: CustomerFeatures) -> Score:
-        """The score of one customer (in the store or not), with its explanation.
+        """The first-contact score of one customer (in the store or not), explained.
 
-        ``score`` is the model's probability of winning; ``label`` is ``strong`` from 0.6,
-        ``moderate`` from 0.3, else ``weak``. ``shared_tags`` are the (at most
-        8) tags it carries whose coefficient raises its log-odds and that some won
-        customer carries too, by that contribution (``weight``), largest first."""
-        row = self._rows([features])[0]
-        probability = float(
-            fit.probabilities(fit.logits(row[None, :], self._coef, self._intercept))[0]
-        )
+        ``score`` is the model's probability of winning from ``features.tags`` and
+        ``features.embedding``; ``label`` is ``strong`` from 0.6, ``moderate`` from 0.3,
+        else ``weak``. ``shared_tags`` are the (at most 8) tags it carries whose
+        coefficient raises its log-odds and that some won customer carries too, by that
+        contribution (``weight``), largest first."""
+        probability = float(self._first.probabilities([features.tags], [features.embedding])[0])
         return Score(
             score=probability,
-            percentile=self.percentile(probability),
+            percentile=self._first.percentile(probability),
             label=label_of(probability),
-            shared_tags=self._shared_tags(features),
-        )
-
-    def _shared_tags(self, features: CustomerFeatures) -> tuple[SharedTag, ...]:
-        found: list[tuple[float, str, float]] = []
-        for tag, value in features.tags.items():
-            col = self._encoder.column(tag)
-            if col is not None and value > 0 and self._won_share[col] > 0:
-                weight = round(float(self._tag_weight[col]), 4)
-                if weight > 0:
-                    found.append((weight, tag, round(float(self._won_share[col]), 4)))
-        found.sort(key=lambda item: (-item[0], item[1]))
-        return tuple(
-            SharedTag(id=tag, weight=weight, won_share=share)
-            for weight, tag, share in found[:MAX_SHARED_TAGS]
+            shared_tags=self._first.shared_tags(features.tags),
         )
 
     def score_many(self, features: Sequence[CustomerFeatures]) -> NDArray[np.float64]:
-        """Scores only, for many customers at once: the same values :meth:`score` gives."""
+        """First-contact scores only, for many customers at once: the values :meth:`score`
+        gives."""
         if not features:
             return np.zeros(0, dtype=np.float64)
-        return fit.probabilities(fit.logits(self._rows(features), self._coef, self._intercept))
+        return self._first.probabilities(
+            [f.tags for f in features], [f.embedding for f in features]
+        )
 
     def percentile(self, score: float) -> float:
-        """Where ``score`` falls among the open leads' scores at training, 0-100: the share
-        of them scoring at most ``score`` (of every training customer when none was open),
-        rounded to 2 places."""
-        below = int(np.searchsorted(self._reference, score, side="right"))
-        return round(100.0 * below / len(self._reference), 2)
+        """Where a first-contact ``score`` falls among the open leads' scores at training,
+        0-100: the share of them scoring at most ``score`` (of every training customer when
+        none was open), rounded to 2 places."""
+        return self._first.percentile(score)
+
+    def stage_aware(self, features: CustomerFeatures) -> StageAwareScore:
+        """The stage-aware score of a stored customer: its probability of winning from its
+        first-contact features and what its mail said later, before its outcome
+        (``features.stage_tags``), and that score's percentile among the open leads."""
+        probability = float(
+            self._stage.probabilities([_stage_view(features)], [features.embedding])[0]
+        )
+        return StageAwareScore(probability, self._stage.percentile(probability))
 
     def to_bytes(self) -> bytes:
         """A self-contained serialisation (no pickle): :func:`load_model` reads it back."""
@@ -230,7 +227,8 @@ class LookalikeModel:
 
 
 def load_model(data: bytes) -> LookalikeModel:
-    """The model :meth:`LookalikeModel.to_bytes` wrote; ValueError when ``data`` is not one."""
+    """The model :meth:`LookalikeModel.to_bytes` wrote; ValueError when ``data`` is not one
+    (or one of a format this version does not read)."""
     header, arrays = unpack(data)
     try:
         return LookalikeModel(header, arrays)
@@ -246,12 +244,13 @@ def train(
     min_won: int = MIN_WON,
     min_other: int = MIN_OTHER,
 ) -> LookalikeModel:
-    """Learn won versus the rest: lost customers are negatives, open ones unlabelled.
-    Raises :class:`NotEnoughOutcomes` below ``min_won`` won or ``min_other`` other
-    customers. ``cv_auc`` is the cross-validated ROC AUC (None when too few to split).
+    """Learn won versus the rest, twice (first contact, stage-aware): lost customers are
+    negatives, open ones unlabelled. Raises :class:`NotEnoughOutcomes` below ``min_won``
+    won or ``min_other`` other customers. ``cv_auc`` / ``stage_aware_cv_auc`` are the
+    cross-validated ROC AUCs (None when too few to split).
 
     Customers missing from ``outcomes`` are open; outcomes of customers not in ``features``
-    are ignored. ``cv_auc`` is judged on won versus lost when at least 5 customers are lost,
+    are ignored. The AUCs are judged on won versus lost when at least 5 customers are lost,
     otherwise on won versus lost and open. The same inputs and ``seed`` give the same
     scores. Raises ValueError for a repeated customer id, an unknown outcome, or embeddings
     of unequal sizes."""
@@ -269,41 +268,22 @@ def train(
             f"need at least {max(min_won, 1)} won and {max(min_other, 1)} other customers "
             f"with outcomes; have {n_won} won and {n_other} other"
         )
-    tags = [f.tags for f in features]
-    emb, present, _ = fit.stack_embeddings([f.embedding for f in features], None)
-    validation = fit.cross_validate(tags, emb, present, codes, seed)
-    slope, offset = fit.calibration(validation.logits, codes)
-    encoder = fit.fit_encoder(tags, emb, present)
-    rows = encoder.encode(tags, emb, present)
-    raw_coef, raw_intercept = fit.fit_logit(rows, codes)
-    coef, intercept = slope * raw_coef, slope * raw_intercept + offset
-    scores = fit.probabilities(fit.logits(rows, coef, intercept))
-    is_open = codes == fit.OPEN
-    reference = np.sort(scores[is_open] if is_open.any() else scores)
-    won = [int(i) for i in np.flatnonzero(codes == fit.WON)]
-    carried = np.array(
-        [[features[i].tags.get(tag, 0.0) > 0 for tag in encoder.tag_ids] for i in won],
-        dtype=np.float64,
-    )
+    embeddings = [f.embedding for f in features]
+    first, first_auc = fit_scorer([f.tags for f in features], embeddings, codes, seed)
+    stage, stage_auc = fit_scorer([_stage_view(f) for f in features], embeddings, codes, seed)
     now = datetime.now(UTC)
-    header = {
+    header: dict[str, Any] = {
         "version": f"lk-{now:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(4)}",
         "trained_at": now.isoformat(),
         "n_won": n_won,
         "n_lost": int((codes == fit.LOST).sum()),
-        "n_open": int(is_open.sum()),
-        "cv_auc": validation.auc,
-        "tag_ids": list(encoder.tag_ids),
-        "emb_dim": encoder.emb_dim,
+        "n_open": int((codes == fit.OPEN).sum()),
+        "cv_auc": first_auc,
+        "stage_aware_cv_auc": stage_auc,
     }
-    arrays = {
-        "emb_mean": encoder.emb_mean,
-        "components": encoder.components,
-        "center": encoder.center,
-        "scale": encoder.scale,
-        "coef": coef,
-        "intercept": np.array([intercept], dtype=np.float64),
-        "won_share": carried.mean(axis=0),
-        "reference": reference,
-    }
+    arrays: dict[str, NDArray[Any]] = {}
+    for scorer, prefix in ((first, _FIRST), (stage, _STAGE)):
+        part_header, part_arrays = scorer.to_parts(prefix)
+        header.update(part_header)
+        arrays.update(part_arrays)
     return LookalikeModel(header, arrays)

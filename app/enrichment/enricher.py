@@ -76,6 +76,20 @@ def _trait_input(message: MessageInput) -> TraitInput:
     )
 
 
+def embed_mail(
+    embedder: Embedder, mail: Sequence[tuple[str, str]]
+) -> tuple[NDArray[np.float32], list[NDArray[np.float32] | None]]:
+    """The embeddings of messages given as (subject, new text): one row per message of its
+    whole text (:func:`models.embedder.message_text`), and the embedding of its item lines
+    (:func:`models.interests.interest_text`; None where it has none), in one call."""
+    items = [interest_text(new_text) for _, new_text in mail]
+    distinct = sorted({text for text in items if text})
+    whole = [message_text(subject, new_text) for subject, new_text in mail]
+    embedded = embedder.embed(whole + distinct)
+    by_text = dict(zip(distinct, embedded[len(mail) :], strict=True))
+    return embedded[: len(mail)], [by_text[text] if text else None for text in items]
+
+
 def enrich(
     embedder: Embedder, assign: TopicAssigner, messages: Sequence[MessageInput]
 ) -> list[Enrichment]:
@@ -91,12 +105,7 @@ def enrich(
     sentences in which the writer speaks of themselves (embedded in a second call), ordered
     by name, then score.
     """
-    items = [interest_text(m.new_text) for m in messages]
-    distinct = sorted({text for text in items if text})
-    embedded = embedder.embed([message_text(m.subject, m.new_text) for m in messages] + distinct)
-    vectors = embedded[: len(messages)]
-    by_text = dict(zip(distinct, embedded[len(messages) :], strict=True))
-    interest_vectors = [by_text[text] if text else None for text in items]
+    vectors, interest_vectors = embed_mail(embedder, [(m.subject, m.new_text) for m in messages])
     assignments = assign(vectors, interest_vectors)
     prototypes = prototypes_for(embedder)
     inputs = [_trait_input(m) for m in messages]

@@ -23,6 +23,7 @@ from app.profiles.tags import explanation
 from models.lookalike import (
     MIN_OTHER,
     MIN_WON,
+    MODEL_FORMAT_VERSION,
     CustomerFeatures,
     LookalikeModel,
     NotEnoughOutcomes,
@@ -34,6 +35,7 @@ log = logging.getLogger("leadlens.lookalike")
 
 _SCORE_BATCH = 1000
 NEAREST_WON = 5  # won customers shown as the nearest to a scored one
+_FIRST_CONTACT, _STAGE_AWARE = "first_contact", "stage_aware"  # keys of feature_tags
 
 
 class NotEnoughOutcomesError(ConflictError):
@@ -61,7 +63,11 @@ class ModelCache:
                 row = repository.current()
                 if row is None:
                     return None
-                self._model = load_model(row.payload)
+                try:
+                    self._model = load_model(row.payload)
+                except ValueError as error:  # of an older format: retrained soon (digest)
+                    log.warning("lookalike model %s not used: %s", version, error)
+                    self._model = None
                 self._version = version
             return self._model
 
@@ -78,27 +84,55 @@ class ModelCache:
 
 
 def outcomes_digest(outcomes: Mapping[str, str]) -> str:
-    """A fingerprint of every customer's outcome: it changes when any outcome changes."""
+    """A fingerprint of every customer's outcome and of the lookalike's model format: it
+    changes when any outcome changes, and after an upgrade to a model format that the model
+    in force is not of (so that it is retrained)."""
     digest = hashlib.sha256()
+    digest.update(f"format:{MODEL_FORMAT_VERSION}\n".encode())
     for customer_id in sorted(outcomes):
         digest.update(f"{customer_id}:{outcomes[customer_id]}\n".encode())
     return digest.hexdigest()
 
 
+def feature_columns(features: CustomerFeatures) -> dict[str, Any]:
+    """The ``feature_*`` columns that store ``features`` (:func:`features_of` reads them):
+    the first-contact embedding, and the first-contact and stage-aware tags."""
+    return {
+        "feature_embedding": None
+        if features.embedding is None
+        else features.embedding.astype(np.float32).tobytes(),
+        "feature_tags": {
+            _FIRST_CONTACT: dict(features.tags),
+            _STAGE_AWARE: dict(features.stage_tags),
+        },
+    }
+
+
 def features_of(row: Any) -> CustomerFeatures:
-    """The lookalike features stored on a customer row (see ProfileRepository.features)."""
+    """The lookalike features stored on a customer row (see ProfileRepository.features).
+    Tags stored by a version before the first-contact features (one flat mapping) read as
+    none until the profile is rebuilt."""
     embedding = (
         None if row.feature_embedding is None else np.frombuffer(row.feature_embedding, np.float32)
     )
-    return CustomerFeatures(row.id, row.name or row.key, embedding, dict(row.feature_tags))
+    stored = row.feature_tags if isinstance(row.feature_tags, dict) else {}
+    first, later = stored.get(_FIRST_CONTACT), stored.get(_STAGE_AWARE)
+    return CustomerFeatures(
+        row.id,
+        row.name or row.key,
+        embedding,
+        dict(first) if isinstance(first, dict) else {},
+        dict(later) if isinstance(later, dict) else {},
+    )
 
 
 def nearest_won(
     session: Session, features: Sequence[CustomerFeatures]
 ) -> dict[str, list[WonNeighbour]]:
-    """The (at most :data:`NEAREST_WON`) won customers in the store whose pre-outcome mail
-    reads most like each of ``features`` (cosine of mean embeddings; by customer id, the
-    customer itself never included; none for features without an embedding)."""
+    """The (at most :data:`NEAREST_WON`) won customers in the store whose first-contact mail
+    reads most like each of ``features`` (cosine of the mean embeddings of that mail; by
+    customer id, the customer itself never included; none for features without an
+    embedding)."""
     queries = {f.customer_id: f.embedding for f in features if f.embedding is not None}
     found = WonNeighbourRepository(session).nearest_won(queries, NEAREST_WON)
     return {f.customer_id: found.get(f.customer_id, []) for f in features}
@@ -110,15 +144,18 @@ def score_columns(
     neighbours: Sequence[WonNeighbour],
     topics: Mapping[int, str],
 ) -> dict[str, Any]:
-    """The ``lookalike_*`` columns of one customer scored by ``model``, its nearest won
-    customers ``neighbours`` in the explanation."""
+    """The ``lookalike_*`` columns of one customer scored by ``model``: its first-contact
+    score and percentile, and in the explanation its nearest won customers ``neighbours``,
+    the shared tags and its stage-aware score."""
     score = model.score(features)
     return {
         "id": features.customer_id,
         "lookalike_score": round(score.score, 4),
         "lookalike_percentile": round(score.percentile, 1),
         "lookalike_version": model.version,
-        "lookalike_explanation": explanation(score, neighbours, topics),
+        "lookalike_explanation": explanation(
+            score, neighbours, topics, model.stage_aware(features)
+        ),
     }
 
 
@@ -171,12 +208,14 @@ def train_lookalike(
     score_all(sessions, model)
     observe_since(metrics, "lookalike_training", started)
     log.info(
-        "lookalike trained: %s on %d won / %d lost / %d open, cv AUC %s",
+        "lookalike trained: %s on %d won / %d lost / %d open, cv AUC first contact %s, "
+        "stage-aware %s",
         model.version,
         model.n_won,
         model.n_lost,
         model.n_open,
         "n/a" if model.cv_auc is None else f"{model.cv_auc:.3f}",
+        "n/a" if model.stage_aware_cv_auc is None else f"{model.stage_aware_cv_auc:.3f}",
     )
     return model
 

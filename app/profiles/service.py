@@ -8,11 +8,13 @@ Rebuilding a profile again gives the same result, so a kill loses at most one ba
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
@@ -20,10 +22,11 @@ from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.types import utcnow
 from app.metrics import Metrics, observe_since
-from app.profiles.lookalike import ModelCache, nearest_won, score_columns
+from app.profiles.lookalike import ModelCache, feature_columns, nearest_won, score_columns
 from app.profiles.tags import tag_row
-from models.lookalike import CustomerFeatures, customer_features
-from models.profiles import Profile, build_profile
+from models.first_contact import EarlyMail, first_contact_features, first_contact_messages
+from models.lookalike import CustomerFeatures, stage_aware_tags
+from models.profiles import MessageFacts, Profile, build_profile
 
 PROFILES_REFRESHED_AT = "profiles_refreshed_at"
 _DAILY = timedelta(days=1)
@@ -46,11 +49,41 @@ def _profile_columns(
         "inbound": profile.inbound,
         "outbound": profile.outbound,
         "outcome_reason": profile.outcome.reason,
-        "feature_embedding": None
-        if features.embedding is None
-        else features.embedding.astype(np.float32).tobytes(),
-        "feature_tags": dict(features.tags),
+        **feature_columns(features),
     }
+
+
+def lookalike_features(
+    customer_id: str,
+    name: str,
+    messages: Sequence[MessageFacts],
+    profile: Profile,
+    *,
+    vectors: Mapping[str, NDArray[np.float32]],
+    signatures: Mapping[str, str],
+    topics: Mapping[int, str],
+    now: datetime,
+    lost_after_days: int,
+) -> CustomerFeatures:
+    """The lookalike features of a stored customer: its first-contact mail
+    (:func:`models.first_contact.first_contact_messages`, with the stored embeddings,
+    signatures and interest topics) read as a pasted lead's would be, plus the stage-aware
+    tags of its mail before its outcome; ``profile`` is the profile of all ``messages``."""
+    mail = [
+        EarlyMail(
+            subject=m.subject,
+            new_text=m.text,
+            signature=signatures.get(m.id, ""),
+            embedding=vectors.get(m.id),
+            topic_id=m.topic_id if m.topic_id in topics else None,
+        )
+        for m in first_contact_messages(messages)
+    ]
+    features = first_contact_features(customer_id, name, mail)
+    later = stage_aware_tags(
+        messages, topics, now=now, lost_after_days=lost_after_days, profile=profile
+    )
+    return replace(features, stage_tags=later)
 
 
 def refresh_profiles(
@@ -84,6 +117,9 @@ def refresh_profiles(
             vectors = EnrichmentRepository(session).vectors(
                 [m.id for messages in facts.values() for m in messages]
             )
+            signatures = repository.signatures(
+                [m.id for messages in facts.values() for m in first_contact_messages(messages)]
+            )
             model = models.get(session)
         moment = now or utcnow()
         profiles: list[dict[str, Any]] = []
@@ -93,15 +129,16 @@ def refresh_profiles(
         for customer_id in ids:
             messages: Sequence[Any] = facts.get(customer_id, [])
             profile = build_profile(messages, topics, now=moment, lost_after_days=lost_after_days)
-            features = customer_features(
+            features = lookalike_features(
                 customer_id,
                 names.get(customer_id, customer_id),
                 messages,
-                vectors,
-                topics,
+                profile,
+                vectors=vectors,
+                signatures=signatures,
+                topics=topics,
                 now=moment,
                 lost_after_days=lost_after_days,
-                profile=profile,
             )
             profiles.append(_profile_columns(customer_id, profile, features, moment))
             outcomes.append(

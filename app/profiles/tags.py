@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.db.repositories.won_neighbours import WonNeighbour
-from models.lookalike import Score
+from models.lookalike import Score, StageAwareScore
 from models.profiles import ProfileTag
 
 
@@ -49,9 +49,13 @@ def tag_row(customer_id: str, tag: ProfileTag) -> dict[str, Any]:
 
 
 def explanation(
-    score: Score, nearest_won: Sequence[WonNeighbour], topic_names: Mapping[int, str]
+    score: Score,
+    nearest_won: Sequence[WonNeighbour],
+    topic_names: Mapping[int, str],
+    stage_aware: StageAwareScore | None = None,
 ) -> dict[str, Any]:
-    """The stored explanation of a score: the nearest won customers and the shared tags."""
+    """The stored explanation of a score: the nearest won customers, the shared tags, and
+    (for a stored customer) its stage-aware score, ``{"score", "percentile"}``, else None."""
     return {
         "nearest_won": [
             {"customer_id": n.customer_id, "name": n.name, "similarity": n.similarity}
@@ -65,4 +69,10 @@ def explanation(
             }
             for t in score.shared_tags
         ],
+        "stage_aware": None
+        if stage_aware is None
+        else {
+            "score": round(stage_aware.score, 4),
+            "percentile": round(stage_aware.percentile, 1),
+        },
     }

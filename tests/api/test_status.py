@@ -122,7 +122,13 @@ def test_a_stale_score_or_new_outcome_is_pending_until_rescored(
     read, write = demo_keys["read"], demo_keys["write"]
     assert _status(demo_client, read)["settled"] is True
     with demo_sessions.begin() as session:
-        some = session.scalars(select(Customer.id).order_by(Customer.id).limit(2)).all()
+        # The second one is open: marking it won changes the outcomes the model learns from.
+        some = [
+            session.scalars(select(Customer.id).order_by(Customer.id).limit(1)).one(),
+            session.scalars(
+                select(Customer.id).where(Customer.outcome == "open").order_by(Customer.id.desc())
+            ).first(),
+        ]
         session.execute(
             update(Customer).where(Customer.id == some[0]).values(lookalike_version="x")
         )

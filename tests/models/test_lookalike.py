@@ -1,6 +1,6 @@
 """The won-customer lookalike on a synthetic population where winning depends on one trait
-tag and one embedding direction, with noise; embeddings are random unit vectors (the
-sentence model is not what is tested here)."""
+tag and one embedding direction, with noise, and later mail shows a tag winners carry more
+often; embeddings are random unit vectors (the sentence model is not what is tested here)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from models.lookalike import (
     LookalikeModel,
     NotEnoughOutcomes,
     Outcome,
-    customer_features,
     load_model,
+    stage_aware_tags,
     train,
 )
 from models.profiles import MessageFacts
@@ -30,6 +30,7 @@ NOISE_TAGS = (
     *(f"topic:{i}" for i in range(12)),
     *(f"trait:country:{c}" for c in ("DE", "FR", "US", "CN", "BR", "IN", "ES", "PL")),
 )
+LATER_TAG = "derived:stage:sample"
 WIN_DIRECTION = np.random.default_rng(1234).normal(size=DIM)
 WIN_DIRECTION /= np.linalg.norm(WIN_DIRECTION)
 
@@ -49,7 +50,8 @@ def _unit(vector: NDArray[np.float64]) -> NDArray[np.float32]:
 def population(size: int, seed: int, *, first_id: int = 0) -> Population:
     """35 % carry the winning tag; embeddings lean along the winning direction by a latent
     amount; 10 % have no embedding; winners are 70 % won and 30 % still open, the others
-    half lost and half open."""
+    half lost and half open. Later mail (``stage_tags``) shows 80 % of the winners and 20 %
+    of the others with :data:`LATER_TAG`."""
     rng = np.random.default_rng(seed)
     features: list[CustomerFeatures] = []
     outcomes: dict[str, Outcome] = {}
@@ -68,7 +70,8 @@ def population(size: int, seed: int, *, first_id: int = 0) -> Population:
             outcomes[cid] = "won" if draw < 0.7 else "open"
         else:
             outcomes[cid] = "lost" if draw < 0.5 else "open"
-        features.append(CustomerFeatures(cid, f"Customer {k}", embedding, tags))
+        later = {LATER_TAG: 1.0} if rng.random() < (0.8 if winner else 0.2) else {}
+        features.append(CustomerFeatures(cid, f"Customer {k}", embedding, tags, later))
     return Population(features, outcomes)
 
 
@@ -212,8 +215,10 @@ def test_round_trip_through_bytes(model: LookalikeModel, held_out: Population) -
     np.testing.assert_array_equal(
         loaded.score_many(held_out.features), model.score_many(held_out.features)
     )
+    assert loaded.stage_aware_cv_auc == model.stage_aware_cv_auc
     for f in held_out.features[:20]:
         assert loaded.score(f) == model.score(f)
+        assert loaded.stage_aware(f) == model.stage_aware(f)
     for broken in (b"not a model", model.to_bytes()[:200]):
         with pytest.raises(ValueError, match="not a lookalike model"):
             load_model(broken)
@@ -224,7 +229,7 @@ def test_same_inputs_and_seed_give_the_same_model(
 ) -> None:
     again = train(training.features, training.outcomes, seed=7)
     assert again.version != model.version
-    assert again.cv_auc == model.cv_auc
+    assert (again.cv_auc, again.stage_aware_cv_auc) == (model.cv_auc, model.stage_aware_cv_auc)
     np.testing.assert_array_equal(
         again.score_many(held_out.features), model.score_many(held_out.features)
     )
@@ -255,7 +260,7 @@ def _message(
     )
 
 
-def test_customer_features_stop_at_the_outcome() -> None:
+def test_stage_aware_tags_stop_at_the_outcome() -> None:
     inquiry = _message(
         "m1",
         0,
@@ -264,7 +269,15 @@ def test_customer_features_stop_at_the_outcome() -> None:
         1,
         (TraitHit("customer_type", "distributor", 0.9, "we distribute"),),
     )
-    quotation = _message("m2", 3, "outbound", "quotation", 1)
+    quotation = _message(
+        "m2",
+        3,
+        "outbound",
+        "quotation",
+        1,
+        (),
+        "Please find our quotation attached, valid 30 days.",
+    )
     order = _message(
         "m3",
         30,
@@ -275,27 +288,41 @@ def test_customer_features_stop_at_the_outcome() -> None:
         "Please find attached our purchase order 4711, payment by L/C.",
     )
     later = _message("m4", 40, "inbound", "other", 2)
-    rng = np.random.default_rng(3)
-    embeddings = {m: _unit(rng.normal(size=DIM)) for m in ("m1", "m2", "m3", "m4")}
     now = datetime(2025, 3, 1, tzinfo=UTC)
     names = {1: "led panels", 2: "shipping"}
 
-    won = customer_features(
-        "w", "Won", [later, order, quotation, inquiry], embeddings, names, now=now
-    )
-    assert won.tags.keys() == {"topic:1", "trait:customer_type:distributor", "trait:language:en"}
-    assert won.embedding is not None
-    np.testing.assert_allclose(won.embedding, embeddings["m1"], atol=1e-6)
+    won = stage_aware_tags([later, order, quotation, inquiry], names, now=now)
+    assert won.keys() == {
+        "topic:1",
+        "trait:customer_type:distributor",
+        "trait:language:en",
+        "derived:stage:quotation",
+    }
+    still_open = stage_aware_tags([later, quotation, inquiry], names, now=now)
+    assert {"topic:2", "derived:stage:quotation"} <= still_open.keys()
+    assert "trait:payment_terms:lc" not in still_open
+    assert stage_aware_tags([inquiry], names, now=now).keys() == {
+        "topic:1",
+        "trait:customer_type:distributor",
+        "trait:language:en",
+    }
 
-    still_open = customer_features(
-        "o", "Open", [later, quotation, inquiry], embeddings, names, now=now
-    )
-    assert "topic:2" in still_open.tags
-    assert still_open.embedding is not None
-    mean = embeddings["m1"].astype(np.float64) + embeddings["m4"]
-    np.testing.assert_allclose(still_open.embedding, mean / np.linalg.norm(mean), atol=1e-6)
 
-    ours_only = customer_features("q", "Quoted", [quotation], embeddings, names, now=now)
-    assert ours_only.embedding is not None
-    np.testing.assert_allclose(ours_only.embedding, embeddings["m2"], atol=1e-6)
-    assert customer_features("n", "None", [quotation], {}, names, now=now).embedding is None
+def test_the_stage_aware_score_reads_later_tags_the_first_contact_score_does_not(
+    model: LookalikeModel, held_out: Population
+) -> None:
+    assert model.stage_aware_cv_auc is not None
+    assert model.stage_aware_cv_auc > (model.cv_auc or 0.0)
+    judged = [f for f in held_out.features if held_out.outcomes[f.customer_id] != "open"]
+    truth = [held_out.outcomes[f.customer_id] == "won" for f in judged]
+    stage_scores = [model.stage_aware(f).score for f in judged]
+    assert roc_auc_score(truth, stage_scores) > roc_auc_score(truth, model.score_many(judged))
+    f = held_out.features[0]
+    plain = CustomerFeatures(f.customer_id, f.name, f.embedding, f.tags, {})
+    later = CustomerFeatures(f.customer_id, f.name, f.embedding, f.tags, {LATER_TAG: 1.0})
+    assert model.score(later) == model.score(plain)
+    assert model.stage_aware(later).score > model.stage_aware(plain).score + 0.05
+    for features in held_out.features[:50]:
+        stage = model.stage_aware(features)
+        assert 0.0 <= stage.score <= 1.0
+        assert 0.0 <= stage.percentile <= 100.0

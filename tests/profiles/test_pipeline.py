@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.tables import Customer, CustomerTag
+from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.tables import Customer, CustomerTag, Message
 from app.enrichment.service import enrich_pending
 from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target
@@ -104,5 +106,20 @@ def test_a_thread_becomes_a_dated_profile(
     assert "trait:incoterm:FOB" in tags
     assert all(tag.evidence for tag in tags.values())
     assert not customer.profile_dirty
+    first_contact = customer.feature_tags["first_contact"]
+    assert "trait:customer_type:distributor" in first_contact
+    assert first_contact["derived:valid_inquiry:yes"] == 1.0
+    assert not any(tag.startswith("derived:stage:") for tag in first_contact)
+    stage_aware = customer.feature_tags["stage_aware"]
+    assert {"derived:stage:quotation", "derived:stage:sample", "trait:incoterm:FOB"} <= set(
+        stage_aware
+    )
+    # our quotation ended first contact: the lookalike's embedding is the inquiry's own
+    with sessions() as session:
+        inquiry_id = session.scalar(select(Message.id).where(Message.message_id == "m0@test"))
+        assert inquiry_id is not None
+        inquiry_vector = EnrichmentRepository(session).vectors([inquiry_id])[inquiry_id]
     assert customer.feature_embedding is not None
-    assert "trait:customer_type:distributor" in customer.feature_tags
+    np.testing.assert_allclose(
+        np.frombuffer(customer.feature_embedding, np.float32), inquiry_vector, atol=1e-6
+    )

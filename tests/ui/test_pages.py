@@ -258,6 +258,9 @@ def test_a_customer_page_shows_its_profile(
     profile = get_json(demo_client, f"/v1/customers/{first['items'][0]['id']}", demo_keys["read"])
     html = unescape(demo_client.get(f"/ui/customers/{profile['id']}").text)
     assert f'lookalike-score">{profile["lookalike"]["score"]:.3f}<' in html
+    stage_aware = profile["lookalike"]["stage_aware"]
+    assert 0 <= stage_aware["score"] <= 1 and 0 <= stage_aware["percentile"] <= 100
+    assert f'lookalike-stage-aware">{stage_aware["score"]:.3f}<' in html
     for won in profile["lookalike"]["nearest_won"]:
         assert f'href="/ui/customers/{won["customer_id"]}"' in html
     for tag in profile["tags"]:

@@ -87,14 +87,23 @@ class SharedTagOut(BaseModel):
     won_share: float = Field(description="Share of won customers that carry the tag.")
 
 
+class StageAwareOut(BaseModel):
+    """The stage-aware lookalike score: what the customer's mail said up to its outcome."""
+
+    score: float
+    percentile: float = Field(description="Share of open leads scoring lower or equal, 0-100.")
+
+
 class LookalikeOut(BaseModel):
-    """The stored lookalike score of a customer and why."""
+    """The stored lookalike score of a customer (as at first contact) and why, and the
+    stage-aware score (null until the profile is rescored)."""
 
     score: float
     percentile: float
     nearest_won: list[NearestWonOut]
     shared_tags: list[SharedTagOut]
     model_version: str
+    stage_aware: StageAwareOut | None = None
 
 
 class MessageCounts(BaseModel):

@@ -20,6 +20,7 @@ from app.api.customers.schemas import (
     OutcomeOut,
     ProfileTagOut,
     SharedTagOut,
+    StageAwareOut,
     StageOut,
     ValidInquiryOut,
 )
@@ -101,6 +102,9 @@ def _lookalike(customer: Customer) -> LookalikeOut | None:
         nearest_won=[NearestWonOut(**n) for n in explained["nearest_won"]],
         shared_tags=[SharedTagOut(**t) for t in explained["shared_tags"]],
         model_version=customer.lookalike_version,
+        stage_aware=None
+        if explained.get("stage_aware") is None
+        else StageAwareOut(**explained["stage_aware"]),
     )
 
 

@@ -30,7 +30,7 @@ def lookalike(
 
 
 @router.get("/v1/model")
-def model(sessions: Sessions) -> ModelOut:
-    """The lookalike model in force: when it was trained, on what, and its CV ROC AUC."""
+def model(sessions: Sessions, enrichment: Enrichment) -> ModelOut:
+    """The lookalike model in force: when it was trained, on what, and its CV ROC AUCs."""
     with sessions() as session:
-        return service.describe_model(session)
+        return service.describe_model(session, enrichment.models)

@@ -61,4 +61,10 @@ class ModelOut(BaseModel):
     n_won: int
     n_lost: int
     n_open: int
-    cv_auc: float | None = Field(description="Cross-validated ROC AUC; null when too few.")
+    cv_auc: float | None = Field(
+        description="Cross-validated ROC AUC of the score as at first contact; null when too few."
+    )
+    stage_aware_cv_auc: float | None = Field(
+        default=None,
+        description="Cross-validated ROC AUC of the stage-aware score (profiles only).",
+    )

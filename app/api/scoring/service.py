@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,55 +12,43 @@ from app.api.customers.service import find_by_email, get_customer
 from app.api.scoring.schemas import LookalikeRequest, LookalikeResult, ModelBrief, ModelOut
 from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
-from app.db.types import new_id, utcnow
-from app.enrichment.enricher import MessageInput, enrich
+from app.db.types import new_id
+from app.enrichment.enricher import embed_mail
 from app.enrichment.topic_assignment import assign_stored_topics
 from app.errors import NotFoundError
 from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, features_of, nearest_won
 from app.profiles.tags import explanation
 from ingest.quoting import split_body
 from models.embedder import Embedder
-from models.lookalike import CustomerFeatures, LookalikeModel, customer_features, label_of
-from models.profiles import MessageFacts
+from models.first_contact import FIRST_CONTACT_MESSAGES, EarlyMail, first_contact_features
+from models.lookalike import CustomerFeatures, LookalikeModel, label_of
 
 
 def _features_of_texts(
     session: Session, embedder: Embedder, texts: list[str], subject: str | None
 ) -> CustomerFeatures:
-    """The features of a lead that exists only as these texts (one inbound message each,
-    an hour apart, the last one now); nothing is stored."""
-    repository = ProfileRepository(session)
-    topics = repository.topic_names()
-    parts = [split_body(text) for text in texts]
-    found = enrich(
-        embedder,
-        partial(assign_stored_topics, session),
-        [MessageInput(subject or "", p.new_text, p.signature, None, "inbound") for p in parts],
-    )
-    now = utcnow()
-    messages, vectors = [], {}
-    for index, (part, result) in enumerate(zip(parts, found, strict=True)):
-        message_id = f"text-{index}"
-        vectors[message_id] = result.embedding
-        messages.append(
-            MessageFacts(
-                id=message_id,
-                sent_at=now - timedelta(hours=len(parts) - 1 - index),
-                direction="inbound",
-                thread_id="texts",
-                subject=subject or "",
-                text=part.new_text,
-                intent=result.intent.intent,
-                valid_inquiry=None
-                if result.inquiry is None
-                else (result.inquiry.value, tuple(result.inquiry.missing)),
-                language=result.language,
-                topic_id=None if result.topic is None else result.topic.topic_id,
-                topic_confidence=0.0 if result.topic is None else result.topic.confidence,
-                traits=result.traits,
-            )
+    """The features of a lead that exists only as these texts: its first-contact mail,
+    oldest first, read as a stored customer's is (each text's quoted history and signature
+    split off, embedded with its item lines and put into the stored topics as enrichment
+    does); nothing is stored."""
+    parts = [split_body(text) for text in texts[:FIRST_CONTACT_MESSAGES]]
+    title = subject or ""
+    vectors, interest_vectors = embed_mail(embedder, [(title, part.new_text) for part in parts])
+    assignments = assign_stored_topics(session, vectors, interest_vectors)
+    topics = ProfileRepository(session).topic_names()
+    mail = [
+        EarlyMail(
+            subject=title,
+            new_text=part.new_text,
+            signature=part.signature,
+            embedding=vector,
+            topic_id=None
+            if assignment is None or assignment.topic_id not in topics
+            else assignment.topic_id,
         )
-    return customer_features(new_id("lead"), "lead", messages, vectors, topics, now=now)
+        for part, vector, assignment in zip(parts, vectors, assignments, strict=True)
+    ]
+    return first_contact_features(new_id("lead"), "lead", mail)
 
 
 def _stored_features(session: Session, customer_id: str) -> CustomerFeatures:
@@ -129,13 +115,16 @@ def _result(
     )
 
 
-def describe_model(session: Session) -> ModelOut:
-    """The model in force; NotEnoughOutcomesError before the first training."""
+def describe_model(session: Session, models: ModelCache | None = None) -> ModelOut:
+    """The model in force (``cv_auc`` of its first-contact score; ``stage_aware_cv_auc`` of
+    its stage-aware one, read from ``models``, None without); NotEnoughOutcomesError before
+    the first training."""
     row = LookalikeRepository(session).current()
     if row is None:
         raise NotEnoughOutcomesError(
             "no lookalike model yet: too few customers with outcomes (see POST /v1/lookalike)"
         )
+    loaded = None if models is None else models.get(session)
     return ModelOut(
         version=row.version,
         trained_at=row.trained_at,
@@ -143,4 +132,5 @@ def describe_model(session: Session) -> ModelOut:
         n_lost=row.n_lost,
         n_open=row.n_open,
         cv_auc=row.cv_auc,
+        stage_aware_cv_auc=None if loaded is None else loaded.stage_aware_cv_auc,
     )

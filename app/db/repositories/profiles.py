@@ -166,6 +166,14 @@ class ProfileRepository:
         )
         return self.session.execute(query).all()
 
+    def signatures(self, message_ids: Collection[str]) -> dict[str, str]:
+        """The signature split off each of these messages (empty when it has none), by id."""
+        found: dict[str, str] = {}
+        for chunk in chunks(message_ids):
+            query = select(Message.id, Message.signature_text).where(Message.id.in_(chunk))
+            found.update({i: signature or "" for i, signature in self.session.execute(query)})
+        return found
+
     def _traits(self, message_ids: Sequence[str]) -> dict[str, list[TraitHit]]:
         found: dict[str, list[TraitHit]] = defaultdict(list)
         for chunk in chunks(message_ids):
@@ -220,7 +228,8 @@ class ProfileRepository:
         return {str(row[0]): row[1] for row in self.session.execute(query)}
 
     def features(self, customer_ids: Collection[str] | None = None) -> list[Row[Any]]:
-        """(id, name, key, feature_embedding, feature_tags) of profiled customers."""
+        """(id, name, key, feature_embedding, feature_tags) of profiled customers: the
+        lookalike features :func:`app.profiles.lookalike.features_of` reads."""
         query = select(
             Customer.id,
             Customer.name,
