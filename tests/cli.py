@@ -14,7 +14,7 @@ def leadlens(
     *args: str,
     stdin: str = "",
     env: dict[str, str] | None = None,
-    timeout: float = 120,
+    timeout: float = 600,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m app ARGS`` on ``database_url``, with no other LEADLENS_* setting
     than those in ``env``; stdout and stderr are pipes, not a terminal, 250 columns wide

@@ -23,7 +23,7 @@ def started(runner: SyncRunner) -> Iterator[SyncRunner]:
     runner.stop()
 
 
-def _until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
+def _until(check: Callable[[], Any], what: str, seconds: float = 120) -> Any:
     deadline = time.monotonic() + seconds
     while not (value := check()):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -58,7 +58,7 @@ def test_syncing_starts_at_once_and_sync_now_fetches_new_mail(
     dovecot.append(user, "Sent", corpus(2, "api-sent-later"))
     response = client.post(f"/v1/mailboxes/{mailbox_id}/sync", headers=admin)
     assert response.status_code == 202
-    _until(lambda: _shown(client, admin, mailbox_id)["messages"] == 17, "sync now", seconds=15)
+    _until(lambda: _shown(client, admin, mailbox_id)["messages"] == 17, "sync now", seconds=120)
 
 
 @pytest.mark.usefixtures("started")

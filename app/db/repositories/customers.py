@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.repositories._chunks import chunks
 from app.db.tables import Contact, Customer
@@ -33,23 +33,17 @@ class CustomerRepository:
 
     def customer_rows(self, keys: Collection[str]) -> dict[str, Row[Any]]:
         """Map customer keys to (id, key, kind, name, first_contact_at, last_contact_at)."""
-        found: dict[str, Row[Any]] = {}
-        for chunk in chunks(keys):
-            query = select(
-                Customer.id,
-                Customer.key,
-                Customer.kind,
-                Customer.name,
-                Customer.first_contact_at,
-                Customer.last_contact_at,
-            ).where(Customer.key.in_(chunk))
-            found.update({row.key: row for row in self.session.execute(query)})
-        return found
+        return self._customer_rows(Customer.key, keys)
 
     def customer_rows_by_id(self, ids: Collection[str]) -> dict[str, Row[Any]]:
         """Map customer ids to the same columns as :meth:`customer_rows`."""
+        return self._customer_rows(Customer.id, ids)
+
+    def _customer_rows(
+        self, column: InstrumentedAttribute[str], values: Collection[str]
+    ) -> dict[str, Row[Any]]:
         found: dict[str, Row[Any]] = {}
-        for chunk in chunks(ids):
+        for chunk in chunks(values):
             query = select(
                 Customer.id,
                 Customer.key,
@@ -57,8 +51,8 @@ class CustomerRepository:
                 Customer.name,
                 Customer.first_contact_at,
                 Customer.last_contact_at,
-            ).where(Customer.id.in_(chunk))
-            found.update({row.id: row for row in self.session.execute(query)})
+            ).where(column.in_(chunk))
+            found.update({getattr(row, column.key): row for row in self.session.execute(query)})
         return found
 
     def insert_customers(self, rows: Sequence[dict[str, Any]]) -> None:
