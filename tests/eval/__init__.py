@@ -1,0 +1,1 @@
+"""The shared scorer (``../shared/eval``) run against this checkout's service."""
