@@ -355,7 +355,7 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
             continue
         if item.phrase.casefold() in _UPPER_ONLY and not item.phrase.isupper():
             continue
-        before = item.before(80)
+        before = item.before(80).rpartition("|")[2]  # "Water Systems | Design - Build"
         away, own = _last(_AWAY, before), _last(_SELF, before)
         to_whom = _TO_WHOM.search(before)
         if _SELF_PHRASE.match(item.phrase):
@@ -384,7 +384,7 @@ def _context_cue(item: Found) -> Iterator[TraitHit]:
     """A context cue counts unless the words just before it make it someone else's or deny
     it ("your shelf display", "not for base stations"); what the writer looks for or needs
     around it does not matter ("I need pumps for our base station sites")."""
-    before = item.before(40)
+    before = item.before(40).rpartition("|")[2]
     if _last(_OTHERS, before) > _last(_SELF, before):
         return
     score = item.match.weight

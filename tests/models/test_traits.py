@@ -413,6 +413,7 @@ def test_other_peoples_trade_is_not_theirs(text: str) -> None:
         ("Please quote.", "Tom\nMarlow Merchants Ltd.", "importer_wholesaler"),
         ("Bitte Angebot.", "Jens\nNordlicht Versand GmbH", "ecommerce_seller"),
         ("Teklif rica ederiz.", "Ayşe\nEge Yapı | Tasarım - İmalat - Montaj", "system_integrator"),
+        ("Teklif?\nEge Su Sistemleri | Tasarım - İmalat - Montaj", "", "system_integrator"),
         ("Do you offer dropshipping to Germany?", "", "ecommerce_seller"),
         ("Our installation crews start on site in May.", "", "contractor_installer"),
         ("We need routers for our subscribers in three towns.", "", "telecom_operator"),
