@@ -3,10 +3,11 @@
 
 - Whose words count: traits that describe the customer (type, country, certifications,
   volume, price sensitivity) come from their mail; an inbound hit whose evidence is text of
-  ours (our signature or quotation quoted back without quote marks) is dropped. Commercial
-  terms (incoterm, payment terms) are agreed both ways: our mail counts at half its score.
-  Lead sources count both ways (extraction already weighs our mentions less); a country in
-  our mail is only ever a place of destination, at half its score.
+  ours (our signature or quotation quoted back without quote marks) is dropped — text our
+  mail showed before theirs did: their company name that our later quotation repeats stays
+  theirs. Commercial terms (incoterm, payment terms) are agreed both ways: our mail counts
+  at half its score. Lead sources count both ways (extraction already weighs our mentions
+  less); a country in our mail is only ever a place of destination, at half its score.
 - How the customer came is told at first contact: lead sources count from the first thread
   and the first three messages only (a later "I saw on your website …" says nothing of how
   they came). When our unsolicited mail opened the relationship (the customer's
@@ -67,13 +68,14 @@ class TraitSupport:
 def trait_support(ordered: Sequence[MessageFacts]) -> list[TraitSupport]:
     """The customer's trait values from its messages sorted by date (see the module
     docstring): every value of a multi-valued trait, the best one of a single-valued."""
-    ours = _our_text(ordered)
+    ours = _OurText(ordered)
     groups: dict[tuple[str, str], dict[str, tuple[float, MessageFacts, str]]] = {}
     for m, hit in _all_hits(ordered):
         score = _counted_score(m, hit)
         if score <= 0 or hit.value not in TRAIT_VOCABULARY.get(hit.name, ()):
             continue
-        if m.direction == "inbound" and hit.name in _ABOUT_THEM and _fold(hit.evidence) in ours:
+        about_them = m.direction == "inbound" and hit.name in _ABOUT_THEM
+        if about_them and ours.wrote_first(hit.evidence, m):
             continue
         by_evidence = groups.setdefault((hit.name, hit.value), {})
         key = _fold(hit.evidence)
@@ -152,9 +154,28 @@ def _counted_score(message: MessageFacts, hit: TraitHit) -> float:
     return score if hit.name in _BOTH_WAYS else 0.0
 
 
-def _our_text(ordered: Sequence[MessageFacts]) -> str:
-    """All our outbound text, folded, one message per line (for substring checks)."""
-    return "\n".join(_fold(f"{m.subject} {m.text}") for m in ordered if m.direction == "outbound")
+class _OurText:
+    """Who wrote a piece of text first, we or the customer: a line of ours that they quote
+    back (our signature, our quotation) is ours; their company name, signature or address
+    that our later quotation or proforma repeats ("Consignee: Acme Trading LLC") stays
+    theirs."""
+
+    def __init__(self, ordered: Sequence[MessageFacts]) -> None:
+        self._texts = [(m.id, m.direction, _fold(f"{m.subject} {m.text}")) for m in ordered]
+        self._ours = "\n".join(text for _, way, text in self._texts if way == "outbound")
+
+    def wrote_first(self, evidence: str, message: MessageFacts) -> bool:
+        """Whether our mail showed ``evidence`` (a hit of ``message``, theirs) before any of
+        the customer's mail did."""
+        key = _fold(evidence)
+        if key not in self._ours:
+            return False
+        for i, direction, text in self._texts:
+            if i == message.id:
+                return False
+            if key in text:
+                return direction == "outbound"
+        return True
 
 
 def _fold(text: str) -> str:

@@ -140,7 +140,8 @@ def snippet(text: str, start: int, end: int, limit: int = 160) -> str:
 
 
 def _fold(word: str) -> str:
-    return word.lower().replace("ё", "е")
+    # "İ" lowers to "i" and a combining dot above: Turkish "İmalat" is "imalat".
+    return word.lower().replace("ё", "е").replace("\u0307", "")
 
 
 class Lexicon:

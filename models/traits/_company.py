@@ -43,6 +43,7 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "ecommerce_seller": (
         "online", "e-shop", "eshop", "webshop", "e-commerce", "ecommerce", "shop",
+        "versand", "mail order", "mail-order", "vente par correspondance",
         "интернет-магазин", "电商", "网店",
     ),
     "retailer": (
@@ -58,7 +59,7 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
         "分销", "经销",
     ),
     "importer_wholesaler": (
-        "trading", "traders", "import", "négoce", "negoce", "handels", "großhandel",
+        "trading", "traders", "merchants", "import", "négoce", "negoce", "handels", "großhandel",
         "grosshandel", "wholesale", "mayorista", "atacad", "ticaret", "toptan", "торг",
         "импорт", "贸易", "进出口", "commerce général", "general trade",
     ),
@@ -76,11 +77,14 @@ _DOT_ABOVE = "\u0307"
 _LEGAL_FORM = re.compile(
     r"(?:\b(?:LLC|L\.L\.C\.|Ltd\.?|Limited|Inc\.?|Corp\.?|Co\.|GmbH|AG|KG|S\.A\.?|SA|S\.L\.?|"
     r"S\.R\.L\.?|SRL|S\.p\.A\.|SpA|SARL|SAS|S\.A\.S\.|B\.V\.|N\.V\.|LLP|LLLP|Pty|Pvt|PLC|"
-    r"Sdn\.? Bhd\.?|Bhd|FZE|FZCO|FZ-LLC|W\.L\.L\.?|WLL|Est\.|JSC|OOO|OOD|EOOD|A\.Ş\.|Ltd\. Şti\.|"
+    r"Sdn\.? Bhd\.?|Bhd|FZE|FZCO|FZ-LLC|SAOC|SAOG|S\.A\.E\.|QPSC|PJSC|PSC|W\.L\.L\.?|WLL|"
+    r"Est\.|JSC|OOO|OOD|EOOD|A\.Ş\.|Ltd\. Şti\.|"
     r"Eireli|Ltda\.?|S\.A\. de C\.V\.|Sp\. z o\.o\.|s\.r\.o\.|a\.s\.|Oy|AB|ApS|A/S|AS|KFT|"
     r"Kft\.|d\.o\.o\.|MMC|LLP|TOO|PT|CV|I\.K\.E\.|Pte\.?)(?!\w)|"
     r"\b(?:ООО|ОАО|ЗАО|АО|ТОО|ИП)\s*«|有限公司|株式会社)"
 )
+# A line longer than this many words is a sentence: the name ends with its legal form.
+_NAME_WORDS = 8
 _FIELD = re.compile(
     r"^[ \t>*-]*(?:company(?: name)?|firma|firmenname|empresa|société|entreprise|azienda|"
     r"organi[sz]ation|компания|организация|公司(?:名称)?|şirket(?: adı)?|الشركة)[ \t]*[:：]"
@@ -104,8 +108,14 @@ def company_names(text: str) -> Iterator[tuple[str, int, int]]:
             yield value, field.start("value"), field.end("value")
     start = 0
     for line in text.splitlines(keepends=True):
-        if len(line) <= 120 and _LEGAL_FORM.search(line) and not _FIELD.match(line):
-            yield line.strip(), start, start + len(line.rstrip())
+        form = _LEGAL_FORM.search(line) if len(line) <= 120 else None
+        if form is not None and not _FIELD.match(line):
+            end = len(line.rstrip())
+            if len(line.split()) > _NAME_WORDS:  # a sentence naming the company: the name
+                close = line.find("»", form.end())
+                end = close + 1 if form.group().endswith("«") and close > 0 else form.end()
+            name = line[:end]
+            yield name.strip(), start + len(name) - len(name.lstrip()), start + end
         start += len(line)
     for intro in _INTRO.finditer(text):
         if _LEGAL_FORM.search(intro["value"]):

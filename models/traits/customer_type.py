@@ -8,6 +8,13 @@ keyword after a self-reference of the sentence ("we are a …", "somos …", "wi
 looking for one, talks about someone else's ("your distributor"), or about their own
 customers ("we sell to retailers"), or denies it; "we need TVs for our hotel" keeps it, as
 "our" is nearer.
+
+What they do says it too: "we supply fittings to plumbers and contractors" (a distributor),
+"we design and build pumping skids" (an integrator), "a chain of 58 stores", "99 stores
+nationwide" (a retailer). So does the context they work in ("suitable for shelf display",
+"photos on white background for our listings", "material submittals", "our base station
+sites", "our skid design"): nobody looks for one of those as a partner, so only someone
+else's ("your", "their") or a denial just before it sets such a cue aside.
 """
 
 from __future__ import annotations
@@ -23,12 +30,13 @@ from models.traits.base import Found, TraitHit, TraitInput, hit_at
 __all__ = ["RULES", "collect"]
 
 _K = "customer_type:"
-RULES: tuple[Rule, ...] = (
+_TYPE_RULES: tuple[Rule, ...] = (
     *rules(
         _K + "distributor",
         0.5,
         """distributor*|distribution|we distribute|
-        distribuidor*|empresa distribuidor*|distributeur*|société de distribution|
+        distribuidor*|empresa distribuidor*|distribución|distribuição|distributeur*|
+        société de distribution|
         großhändler*|grosshändler*|vertriebspartner*|vertriebsgesellschaft|
         дистрибьютор*|дистрибутор*|дистрибуци*|经销商|分销商|代理商|总代理|总经销""",
     ),
@@ -139,7 +147,7 @@ RULES: tuple[Rule, ...] = (
         _K + "retailer",
         0.5,
         """stores across|shops across|outlets across|diy stores|hardware stores|
-        home improvement|shelf display|retail packaging|retail - ready|our outlets|
+        home improvement|our outlets|
         nos points de vente|
         unsere märkte|наших магазин*|mağazalarımız|zincir mağaza""",
     ),
@@ -167,7 +175,10 @@ RULES: tuple[Rule, ...] = (
         _K + "system_integrator",
         0.55,
         """we integrate|integrate them|integramos|nous intégrons|wir integrieren|
-        design and build|we design and build|design , supply and install|
+        design and build|we design and build|design , supply and install|design - build|
+        design & build|design & construct|system integration|systems integration|
+        process engineering company|process engineering firm|tasarım - imalat|
+        diseño y fabricación|projeto e fabricação|planung und bau|
         design and install|design and commission|diseñamos y construimos|
         diseñamos e instalamos|projetamos e construímos|projetamos e instalamos|
         concevons et construisons|concevons et installons|planen und bauen|
@@ -182,15 +193,64 @@ RULES: tuple[Rule, ...] = (
         """our hotel*|hotel chain|hotel group|nuestros hotel*|nossos hotéis|nos hôtel*|
         unsere hotel*|наши отели|наших отелей|otellerimiz|otelimiz*|otel zinciri""",
     ),
-    *rules(
-        _K + "telecom_operator",
-        0.5,
-        """tower sites|base stations|base station sites|cell sites|estaciones base|
-        estações rádio base|stations de base|basisstationen|базовых станций|
-        baz istasyonu|baz istasyonları|基站""",
-    ),
 )
 
+# Cues of the context the buyer works in rather than names of their trade ("suitable for
+# shelf display", "our base station sites", "material submittals"): nobody looks for one
+# as a partner, so only someone else's ("your", "their") or a denial sets them aside.
+_C = "customer_cue:"
+_CONTEXT_RULES: tuple[Rule, ...] = (
+    *rules(
+        _C + "retailer",
+        0.5,
+        """shelf display|shelf displays|shelf - ready|retail packaging|retail - ready|
+        retail division|stores nationwide|shops nationwide|outlets nationwide|
+        store shelves|our shelves|exposición en lineal|exposição em gôndola|
+        mise en rayon|regalfertig|выкладка на полке|выкладки на полках""",
+    ),
+    *rules(
+        _C + "ecommerce_seller",
+        0.5,
+        """white background|white - background|fondo blanco|fundo branco|fond blanc|
+        weißem hintergrund|weissem hintergrund|белом фоне|for our listings|our listings|
+        our product listings|nuestros anuncios|nossos anúncios|nos annonces en ligne|
+        白底图|dropshipping|drop shipping|drop - shipping|dropship|drop - ship|
+        on marketplaces|marketplace listings|our marketplace store|一件代发""",
+    ),
+    *rules(
+        _C + "contractor_installer",
+        0.5,
+        """material submittal|material submittals|submittals|submittal approval|
+        approved by the consultant|consultant's approval|consultant approval|
+        aprobado por la supervisión|aprovado pela fiscalização|
+        approuvé par le bureau de contrôle|our installation team|our installation teams|
+        our installation crews|our crews|our fitters|nuestras cuadrillas|
+        nuestros equipos de instalación|nossas equipes de instalação|nos équipes de pose|
+        unsere monteure|наши монтажник*|наших монтажник*""",
+    ),
+    *rules(
+        _C + "telecom_operator",
+        0.5,
+        """base station sites|base station site|base station generator|
+        base station generators|bts sites|bts site|telecom sites|telecom towers|
+        tower sites|cell sites|cell towers|base stations|our network sites|
+        estaciones base|estações rádio base|stations de base|basisstationen|
+        базовых станций|baz istasyonu|baz istasyonları|基站|sitios de estaciones base|
+        sites de stations de base|базовых станциях|базовые станции|our subscribers|
+        our subscriber base|nuestros abonados|nossos assinantes|nos abonnés|
+        наших абонентов|нашим абонентам|ftth rollout|fttx rollout|our ftth network|
+        our fiber network|our fibre network|nuestra red de fibra|nossa rede de fibra|
+        notre réseau fibre|unser glasfasernetz""",
+    ),
+    *rules(
+        _C + "system_integrator",
+        0.5,
+        """process skid|process skids|dosing skid|dosing skids|our skid|our skids|
+        skid design|skid packages|skid fabrication|nuestros skids|nos skids|
+        unsere skids""",
+    ),
+)
+RULES: tuple[Rule, ...] = (*_TYPE_RULES, *_CONTEXT_RULES)
 # Acronyms that count only in capitals ("ISP", not the "Isp" of rocketry).
 _UPPER_ONLY = frozenset({"isp", "fba", "mep", "epc"})
 _SELF = re.compile(
@@ -207,6 +267,11 @@ _AWAY = re.compile(
     r"pas|such\w*|brauch\w*|ihr\w*|kein\w*|kunden|ищем|нуж\w+|ваш\w*|не|клиент\w*)\b"
     r"|寻找|找|需要|贵司|你们|不是|客户"
 )
+# Whose context it is, for context cues: someone else's, or none.
+_OTHERS = re.compile(
+    r"\b(?:your|their|his|her|not|no|su|sus|seu|sua|votre|vos|ihr\w*|kein\w*|ваш\w*|их|не|"
+    r"sizin|değil)\b|贵司|你们|不是"
+)
 # "… to installers and OEMs", "para instaladores": the people they sell to, not them.
 _TO_WHOM = re.compile(
     r"\b(?:to|for|aux|à|para|для|给|向)\s+(?:[\w'-]+\s+){0,2}"
@@ -221,7 +286,56 @@ _STORE_CHAIN = re.compile(
     r"supermarkets|tiendas|almacenes|lojas|magasins|boutiques|filialen|geschäften|märkten|"
     r"магазин\w*|mağaza\w*)\b|\b(?:we|nous|wir|мы)\s+(?:run|operate|have|own|exploitons|"
     r"avons|betreiben|haben|управляем|имеем)\s+\d[\d,.]*\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:stores|shops|outlets|magasins|filialen|märkte|магазин\w*)\b",
+    r"(?:stores|shops|outlets|magasins|filialen|märkte|магазин\w*)\b"
+    # "99 stores nationwide", "(58 магазинов)": a count of their stores.
+    r"|\b\d[\d,.]*\s+(?:retail\s+)?(?:stores|shops|outlets|tiendas|lojas|magasins|filialen|"
+    r"märkte|магазин\w*|mağaza\w*)\s+(?:nationwide|countrywide|across|throughout|"
+    r"en todo el país|em todo o país|dans toute la france|dans tout le pays|bundesweit|"
+    r"по всей стране|по всей россии|türkiye genelinde)"
+    r"|\(\s*\d[\d,.]*\s+(?:stores|shops|outlets|tiendas|lojas|magasins|filialen|märkte|"
+    r"магазин\w*|mağaza\w*)\s*\)",
+    re.IGNORECASE,
+)
+# "we supply valves to installers and contractors", "занимается поставками арматуры
+# монтажным организациям": they sell on to the trade, a distributor.
+_TRADE = (
+    r"installers|contractors|plumbers|electricians|retailers|dealers|resellers|shops|"
+    r"hardware stores|oems|builders"
+)
+_SELLS_TO = re.compile(
+    rf"\b(?:we|company|firm)\s+(?:(?:supply|supplies|sell|sells|distribute|distributes)\b"
+    rf"(?:[\s,&]*(?:and\s+)?)?)+(?:[\w/-]+\s+){{0,6}}?to\s+(?:[\w-]+\s+){{0,2}}?(?:{_TRADE})\b"
+    r"|\b(?:suministramos|vendemos|distribuimos|fornecemos|distribuímos|fournissons|"
+    r"vendons|distribuons|liefern|beliefern|vertreiben)\s+(?:[\w/-]+\s+){0,6}?"
+    r"(?:a|para|aux|à|an)\s+(?:[\w-]+\s+){0,2}?(?:instaladores|contratistas|constructoras|"
+    r"ferreterías|revendedores|instaladoras|construtoras|installateurs|revendeurs|"
+    r"artisans|installateure|handwerker|händler|fachhändler)\b"
+    r"|\b(?:поставк\w+|поставля\w+|продаём|продаем|продаж\w+)\s+(?:[\w-]+\s+){0,6}?"
+    r"(?:монтажным|строительным|розничным|дилер\w*|магазин\w*|монтажник\w*)",
+    re.IGNORECASE,
+)
+# "we design and build pumping skids", "diseñamos y fabricamos plantas compactas": they
+# build systems of what they buy (an integrator, an OEM of packages).
+_BUILD = r"design|build|assemble|fabricate|manufacture|engineer|integrate"
+_AND = r"install|commission|supply|test"
+_BUILDS = re.compile(
+    rf"\b(?:we|company|firm)\s+(?:{_BUILD})(?:s|ing)?\b"
+    rf"(?:[\s,&]*(?:and\s+)?(?:{_BUILD}|{_AND})(?:s|ing)?\b)*\s+"
+    r"(?:[\w/-]+\s+){0,4}?(?:skids|packages|package units|packaged units|systems|plants|"
+    r"stations)\b"
+    r"|\b(?:diseñamos|fabricamos|construimos|ensamblamos|integramos)(?:[\s,]*(?:y\s+)?"
+    r"(?:diseñamos|fabricamos|construimos|ensamblamos|integramos|instalamos)\b)*\s+"
+    r"(?:[\w-]+\s+){0,4}?(?:skids|sistemas|plantas|estaciones)\b"
+    r"|\b(?:projetamos|fabricamos|construímos|montamos|integramos)(?:[\s,]*(?:e\s+)?"
+    r"(?:projetamos|fabricamos|construímos|montamos|integramos|instalamos)\b)*\s+"
+    r"(?:[\w-]+\s+){0,4}?(?:skids|sistemas|plantas|estações)\b"
+    r"|\b(?:concevons|fabriquons|construisons|assemblons|intégrons)(?:[\s,]*(?:et\s+)?"
+    r"(?:concevons|fabriquons|construisons|assemblons|intégrons|installons)\b)*\s+"
+    r"(?:[\w'-]+\s+){0,4}?(?:skids|systèmes|installations|stations)\b"
+    r"|\bwir\s+(?:(?:planen|bauen|konstruieren|fertigen|integrieren)[\s,]*(?:und\s+)?)+"
+    r"(?:[\w-]+\s+){0,4}?(?:skids|systeme|anlagen|stationen)\b"
+    r"|\b(?:(?:проектируем|изготавливаем|собираем|производим|монтируем)[\s,]*(?:и\s+)?)+"
+    r"(?:[\w-]+\s+){0,4}?(?:систем\w*|установк\w*|станци\w*|блок\w*)",
     re.IGNORECASE,
 )
 _COMPANY_SCORE = 0.4
@@ -234,11 +348,14 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
     if message.direction != "inbound":
         return
     for item in found:
+        if item.family == "customer_cue":
+            yield from _context_cue(item)
+            continue
         if item.family != "customer_type":
             continue
         if item.phrase.casefold() in _UPPER_ONLY and not item.phrase.isupper():
             continue
-        before = item.before(80)
+        before = item.before(80).rpartition("|")[2]  # "Water Systems | Design - Build"
         away, own = _last(_AWAY, before), _last(_SELF, before)
         to_whom = _TO_WHOM.search(before)
         if _SELF_PHRASE.match(item.phrase):
@@ -251,9 +368,31 @@ def collect(message: TraitInput, found: Sequence[Found]) -> Iterator[TraitHit]:
         elif own >= 0:
             score = max(score, 0.85)
         yield item.hit("customer_type", item.value, score)
-    for chain in _STORE_CHAIN.finditer(message.new_text):
-        yield hit_at("customer_type", "retailer", 0.85, message.new_text, *chain.span())
+    for field, text in (("text", message.new_text), ("signature", message.signature)):
+        score = 0.85 if field == "text" else 0.4
+        for chain in _STORE_CHAIN.finditer(text):
+            yield hit_at("customer_type", "retailer", score, text, *chain.span())
+        for value, pattern in (("distributor", _SELLS_TO), ("system_integrator", _BUILDS)):
+            for said in pattern.finditer(text):
+                before = text[max(0, said.start() - 40) : said.start()].casefold()
+                if _last(_OTHERS, before) < 0:  # not "your company supplies …"
+                    yield hit_at("customer_type", value, score, text, *said.span())
     yield from _from_company_names(message)
+
+
+def _context_cue(item: Found) -> Iterator[TraitHit]:
+    """A context cue counts unless the words just before it make it someone else's or deny
+    it ("your shelf display", "not for base stations"); what the writer looks for or needs
+    around it does not matter ("I need pumps for our base station sites")."""
+    before = item.before(40).rpartition("|")[2]
+    if _last(_OTHERS, before) > _last(_SELF, before):
+        return
+    score = item.match.weight
+    if item.field == "signature":
+        score = min(score, 0.4)
+    elif _SELF_PHRASE.match(item.phrase) or _last(_SELF, before) >= 0:
+        score = max(score, 0.85)
+    yield item.hit("customer_type", item.value, score)
 
 
 def _from_company_names(message: TraitInput) -> Iterator[TraitHit]:

@@ -389,6 +389,28 @@ def test_our_text_quoted_back_is_not_the_customer() -> None:
     assert p.country == "AZ"
 
 
+def test_their_company_name_that_our_quotation_repeats_stays_theirs() -> None:
+    name = TraitHit("customer_type", "contractor_installer", 0.4, "Harbor Contracting LLC")
+    p = profile(
+        msg("i1", 0, text="Please quote 20 gate valves.", traits=(name,)),
+        msg("o1", 1, "outbound", text="Consignee: Harbor Contracting LLC\nTotal: USD 900"),
+        msg("i2", 2, text="Thanks, noted.", traits=(name,)),
+    )
+    assert tag(p, "trait:customer_type:contractor_installer") == 0.4
+    # Their subject showed it first too; our text shown first (and quoted back) stays ours.
+    p = profile(
+        msg("o1", 0, "outbound", text="We are Harbor Contracting LLC, your partner."),
+        msg("i1", 1, subject="Offer", text="Thanks.", traits=(name,)),
+    )
+    assert tag(p, "trait:customer_type:contractor_installer") is None
+    p = profile(
+        msg("i0", 0, subject="RFQ - Harbor Contracting LLC", text="Please quote."),
+        msg("o1", 1, "outbound", text="Dear Harbor Contracting LLC team, see our offer."),
+        msg("i1", 2, text="Thanks.", traits=(name,)),
+    )
+    assert tag(p, "trait:customer_type:contractor_installer") == 0.4
+
+
 def test_our_unsolicited_first_mail_answered_is_cold_outreach() -> None:
     intro = msg("o1", 0, "outbound", subject="Valves from Turkey", thread="t1")
     reply = msg("i1", 2, subject="Re: Valves from Turkey", thread="t1")

@@ -389,6 +389,66 @@ def test_other_peoples_trade_is_not_theirs(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "signature", "expected"),
+    [
+        # Context cues: what they sell through, build or work on, even beside a request.
+        ("I am looking for brass fittings suitable for shelf display.", "", "retailer"),
+        ("We need the taps in retail-ready packs for our shelves.", "", "retailer"),
+        ("Please quote.", "Lena\nNordhaus Home AG\n120 stores nationwide", "retailer"),
+        ("Закупаем для сети ООО «Дом и Сад» (74 магазина).", "", "retailer"),
+        ("Please send photos with white background as well.", "", "ecommerce_seller"),
+        ("Envíen fotos con fondo blanco para nuestros anuncios.", "", "ecommerce_seller"),
+        ("Material submittals need approval before we order.", "", "contractor_installer"),
+        ("The cables are for our base station sites in the north.", "", "telecom_operator"),
+        ("I need 40 rectifiers for BTS sites, please quote.", "", "telecom_operator"),
+        ("Please send 3D drawings for our skid design.", "", "system_integrator"),
+        ("Please quote.", "Omar\nGulf Process Skids & System Integration", "system_integrator"),
+        ("Hi,", "Ana\nAqua Systems | Design - Build - Commissioning", "system_integrator"),
+        ("We design and build packaged booster systems for hospitals.", "", "system_integrator"),
+        ("Diseñamos y fabricamos plantas compactas de tratamiento.", "", "system_integrator"),
+        ("Нужны насосы. Мы проектируем и собираем насосные станции.", "", "system_integrator"),
+        ("Somos Hidro Sur, distribución de equipos eléctricos desde 1998.", "", "distributor"),
+        ("Our company supplies fittings to local plumbers and contractors.", "", "distributor"),
+        ("Фирма занимается поставками кабеля монтажным организациям.", "", "distributor"),
+        ("Please quote.", "Tom\nMarlow Merchants Ltd.", "importer_wholesaler"),
+        ("Bitte Angebot.", "Jens\nNordlicht Versand GmbH", "ecommerce_seller"),
+        ("Teklif rica ederiz.", "Ayşe\nEge Yapı | Tasarım - İmalat - Montaj", "system_integrator"),
+        ("Teklif?\nEge Su Sistemleri | Tasarım - İmalat - Montaj", "", "system_integrator"),
+        ("Do you offer dropshipping to Germany?", "", "ecommerce_seller"),
+        ("Our installation crews start on site in May.", "", "contractor_installer"),
+        ("We need routers for our subscribers in three towns.", "", "telecom_operator"),
+        ("Necesitamos cajas para nuestra red de fibra.", "", "telecom_operator"),
+    ],
+)
+def test_customer_type_from_context_cues(text: str, signature: str, expected: str) -> None:
+    assert values("customer_type", text, signature) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is this model suitable for your shelf display?",
+        "Your base station sites use the same rectifiers.",
+        "We do not need photos with white background.",
+        "Please ship the pallets on skids.",
+        "Their engineers design and build packaged systems.",
+        "The pumps are skid-mounted, please confirm.",
+        "We supply pumps and booster systems to hotels.",
+        "Your company supplies fittings to plumbers, I was told.",
+    ],
+)
+def test_context_cues_of_others_or_denied(text: str) -> None:
+    assert values("customer_type", text) == set()
+
+
+def test_a_sentence_naming_the_company_is_not_the_name() -> None:
+    text = "ООО «Север» с 1999 года занимается поставками кабеля монтажным организациям."
+    assert values("customer_type", text) == {"distributor"}
+    hit = traits("Please quote.", "Ivan\nООО «Север»")
+    assert "customer_type" not in hit
+
+
+@pytest.mark.parametrize(
     ("text", "direction", "expected"),
     [
         ("It was a pleasure meeting you at our stand at WETEX 2025.", "outbound", "trade_show"),
