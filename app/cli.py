@@ -13,6 +13,8 @@ from app.cli_admin import apikey_cli, mailbox_cli
 from app.cli_demo import demo_command
 from app.cli_output import PlainCommand, quiet_libraries
 from app.cli_support import (
+    HostOption,
+    PortOption,
     check_port,
     enrich_and_profile,
     err,
@@ -235,12 +237,8 @@ def sync_command(
 
 @cli.command("serve")
 def serve(
-    host: Annotated[
-        str | None, typer.Option(metavar="ADDRESS", help="Listen address (LEADLENS_HOST).")
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(metavar="N", help="Listen port (LEADLENS_PORT).")
-    ] = None,
+    host: HostOption = None,
+    port: PortOption = None,
 ) -> None:
     """Serve the API and the dashboard; sync and enrich meanwhile.
 

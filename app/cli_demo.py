@@ -30,6 +30,8 @@ from app.api.mailboxes.schemas import MailboxCreate, MailboxUpdate
 from app.api.mailboxes.service import create_mailbox, update_mailbox
 from app.apikeys import create_api_key
 from app.cli_support import (
+    HostOption,
+    PortOption,
     check_port,
     enrich_and_profile,
     err,
@@ -264,12 +266,8 @@ def demo_command(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the API when done.")
     ] = True,
-    host: Annotated[
-        str | None, typer.Option(metavar="ADDRESS", help="Listen address (LEADLENS_HOST).")
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(metavar="N", help="Listen port (LEADLENS_PORT).")
-    ] = None,
+    host: HostOption = None,
+    port: PortOption = None,
     via: Annotated[
         Via,
         typer.Option(

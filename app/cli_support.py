@@ -8,6 +8,7 @@ import logging
 import socket
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -28,6 +29,14 @@ from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+HostOption = Annotated[
+    str | None, typer.Option(metavar="ADDRESS", help="Listen address (LEADLENS_HOST).")
+]
+"""The ``--host`` option of the commands that serve the API."""
+PortOption = Annotated[int | None, typer.Option(metavar="N", help="Listen port (LEADLENS_PORT).")]
+"""The ``--port`` option of the commands that serve the API."""
 
 
 def fail(message: str) -> typer.Exit:

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.topics import TopicRepository
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox, Message, MessageTopic, Topic
 from app.demo import generate
@@ -90,7 +90,8 @@ def _clustered(sessions: sessionmaker[Session], embedder: Embedder, batch: int) 
                 )
             )
         }
-        ids, vectors, _ = EnrichmentRepository(session).embeddings()
+        embedded = TopicRepository(session).embedded_messages()
+        ids, vectors = [m.message_id for m in embedded], [m.vector for m in embedded]
         topics = {t.id: (tuple(t.keywords), t.size) for t in session.scalars(select(Topic))}
         members = {
             keys[a.message_id]: (

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from alembic import command
 from app.db.migrations import alembic_config, upgrade
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.topics import TopicRepository
 from app.db.tables import Base, Mailbox, Message
 from app.db.vector import HNSW_INDEX, include_name, uses_pgvector
 from tests.servers.postgres import PostgresServer
@@ -147,7 +148,8 @@ def test_float32_vectors_round_trip(store: Engine, width: int) -> None:
     ids = _store(store, rows)
     with Session(store) as session:
         repository = EnrichmentRepository(session)
-        stored_ids, vectors, _texts = repository.embeddings()
+        embedded = TopicRepository(session).embedded_messages()
+        stored_ids, vectors = [m.message_id for m in embedded], [m.vector for m in embedded]
         by_id = repository.vectors([ids[5], ids[0], "msg_missing"])
     assert stored_ids == ids
     assert all(isinstance(v, bytes) for v in vectors)

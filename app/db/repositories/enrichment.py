@@ -121,34 +121,6 @@ class EnrichmentRepository:
         now = utcnow()
         self.session.execute(update(Message), [{**m, "enriched_at": now} for m in messages])
 
-    def embeddings(self) -> tuple[list[str], list[bytes], list[str]]:
-        """Every stored embedding: message ids, float32 vectors, and the embedded texts.
-
-        In content order, the same in every store that holds the same mail, whatever ids it
-        minted and whatever order it stored the mail in: by subject, then new text, then the
-        raw message's SHA-256, then the name of its mailbox (raw SHA-256 and mailbox are
-        unique together, so no two rows tie). Sorted in Python, so no database collation
-        changes it. Topic fitting depends on the order of its rows: this is what lets two
-        stores of the same mail cluster the same topics.
-        """
-        query = (
-            select(
-                MessageEmbedding.message_id,
-                MessageEmbedding.vector,
-                Message.subject,
-                Message.new_text,
-                Message.raw_sha256,
-                Mailbox.name,
-            )
-            .join(Message, Message.id == MessageEmbedding.message_id)
-            .join(Mailbox, Mailbox.id == Message.mailbox_id)
-        )
-        rows = sorted(self.session.execute(query), key=lambda row: row[2:])
-        ids = [message_id for message_id, *_ in rows]
-        vectors = [vector for _, vector, *_ in rows]
-        texts = [f"{subject}\n{new_text}" for _, _, subject, new_text, *_ in rows]
-        return ids, vectors, texts
-
     def vectors(self, message_ids: Sequence[str]) -> dict[str, NDArray[np.float32]]:
         """The embeddings of those of ``message_ids`` that have one, by message id."""
         found: dict[str, NDArray[np.float32]] = {}

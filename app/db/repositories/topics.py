@@ -36,7 +36,10 @@ class TopicRepository:
     def embedded_messages(self) -> list[EmbeddedMessage]:
         """Every message with an embedding, in content order: by subject, new text, raw
         SHA-256, then mailbox name — the same order in every store that holds the same
-        mail (see :meth:`app.db.repositories.enrichment.EnrichmentRepository.embeddings`)."""
+        mail, whatever ids it minted and whatever order it stored the mail in (raw SHA-256
+        and mailbox are unique together, so no two rows tie). Sorted in Python, so no
+        database collation changes it: topic fitting depends on the order of its rows, and
+        this lets two stores of the same mail cluster the same topics."""
         query = (
             select(
                 Message.subject,
