@@ -111,8 +111,7 @@ def enrich(
     inputs = [_trait_input(m) for m in messages]
     statements = [self_statements(t) for t in inputs]
     flat = [s for found in statements for s in found]
-    dimension = prototypes.background.shape[1]
-    statement_vectors = embedder.embed(flat) if flat else np.zeros((0, dimension), np.float32)
+    statement_vectors = embedder.embed(flat)
     results = []
     start = 0
     for message, unread, said, vector, interest_vector, topic in zip(
