@@ -52,6 +52,13 @@ class InvalidRequestError(LeadlensError):
     status_code = 422
 
 
+class RequestTooLargeError(LeadlensError):
+    """A request body larger than the service accepts (``LEADLENS_MAX_REQUEST_BYTES``)."""
+
+    code = "request_too_large"
+    status_code = 413
+
+
 class UnauthorizedError(LeadlensError):
     """No API key, or one that is malformed, unknown or revoked."""
 

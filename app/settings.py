@@ -56,6 +56,23 @@ class Settings(BaseSettings):
     imap_timeout: float = Field(
         default=30.0, gt=0, description="Seconds an IMAP connect or read may take."
     )
+    max_request_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description=(
+            "Largest request body the API and the dashboard accept, in bytes: a larger one "
+            "is answered 413 before it is read (the default holds the largest valid request "
+            "of every endpoint, whatever its JSON encoding)."
+        ),
+    )
+    max_message_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=64 * 1024,
+        description=(
+            "Largest raw message imported or synced, in bytes: a larger one is not read "
+            "whole but quarantined, with its first 64 KiB and its size."
+        ),
+    )
     parse_workers: int | None = Field(
         default=None,
         ge=0,

@@ -21,6 +21,7 @@ _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "request_too_large",
     422: "invalid_request",
 }
 
@@ -31,9 +32,15 @@ def _body(
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
+def error_response(exc: LeadlensError) -> JSONResponse:
+    """The response that renders ``exc``: its status, its headers and ``{"error", "detail"}``
+    (also sent by middleware that answers before the application runs)."""
+    return _body(exc.code, exc.detail, exc.status_code, exc.headers)
+
+
 async def _leadlens_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LeadlensError)
-    return _body(exc.code, exc.detail, exc.status_code, exc.headers)
+    return error_response(exc)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

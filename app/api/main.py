@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.analytics.endpoints import router as analytics_router
+from app.api.body_limit import install_body_limit
 from app.api.contacts.endpoints import router as contacts_router
 from app.api.customers.endpoints import router as customers_router
 from app.api.docs import install_docs
@@ -43,7 +44,8 @@ def create_app(
     sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
     documentation (``/docs``, ``/redoc``, ``/openapi.json``: the schema, no data, served
     with no network) needs an API key; the dashboard under ``/ui`` takes one at
-    ``/ui/login`` and keeps it in a cookie. The
+    ``/ui/login`` and keeps it in a cookie. A request body over
+    ``settings.max_request_bytes`` is answered 413 before it is read. The
     database engine is disposed when the application shuts down. ``GET /metrics`` shows
     ``metrics`` (default: the enrichment runner's) with the store's gauges added.
     """
@@ -90,4 +92,5 @@ def create_app(
     app.include_router(operations_router)
     app.include_router(metrics_router)
     app.include_router(ui_router)
+    install_body_limit(app, settings.max_request_bytes)
     return app

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.customers.schemas import NearestWonOut, SharedTagOut
+from app.api.tags.schemas import EMAIL_TEXT_MAX_CHARS
+
+MAX_TEXTS = 50
+"""The most texts of one lead scored at once: a long correspondence, and a bounded batch of
+embeddings (each text is embedded on its own)."""
 
 
 class LookalikeRequest(BaseModel):
@@ -18,7 +23,15 @@ class LookalikeRequest(BaseModel):
 
     customer_id: str | None = None
     email: str | None = Field(default=None, max_length=320)
-    texts: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    texts: list[Annotated[str, Field(max_length=EMAIL_TEXT_MAX_CHARS)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TEXTS,
+        description=(
+            "The lead's emails: 1 to 50 texts of at most 200,000 characters each and "
+            "200,000 in all."
+        ),
+    )
     subject: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
@@ -28,8 +41,8 @@ class LookalikeRequest(BaseModel):
             raise ValueError("give exactly one of customer_id, email or texts")
         if self.texts is not None and not any(t.strip() for t in self.texts):
             raise ValueError("texts: at least one text must not be blank")
-        if self.texts is not None and sum(len(t) for t in self.texts) > 200_000:
-            raise ValueError("texts: at most 200,000 characters in all")
+        if self.texts is not None and sum(len(t) for t in self.texts) > EMAIL_TEXT_MAX_CHARS:
+            raise ValueError(f"texts: at most {EMAIL_TEXT_MAX_CHARS:,} characters in all")
         return self
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+EMAIL_TEXT_MAX_CHARS = 200_000
+"""The most characters of one email's text an endpoint reads (a long thread's worth; at 12
+bytes a character, JSON's worst case, still well under ``LEADLENS_MAX_REQUEST_BYTES``)."""
+
 
 class TagRequest(BaseModel):
     """A raw email to tag: the body as text or HTML, optionally its subject and sender."""
@@ -11,7 +15,11 @@ class TagRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     subject: str | None = Field(default=None, max_length=2_000)
-    body: str = Field(min_length=1, max_length=1_000_000)
+    body: str = Field(
+        min_length=1,
+        max_length=EMAIL_TEXT_MAX_CHARS,
+        description="The email's text or HTML, at most 200,000 characters.",
+    )
     sender: str | None = Field(default=None, alias="from", max_length=320)
 
 
