@@ -134,6 +134,7 @@ def import_command(
                 settings.import_batch_size,
                 preparer,
                 on_progress=importing.advance,
+                max_message_bytes=settings.max_message_bytes,
             )
     except (LeadlensError, SourceError) as exc:
         raise fail(str(exc)) from None

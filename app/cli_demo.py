@@ -110,6 +110,7 @@ def _import(settings: Settings, sessions: sessionmaker[Session], corpus: DemoCor
                     settings.import_batch_size,
                     prep,
                     on_progress=importing.advance,
+                    max_message_bytes=settings.max_message_bytes,
                 )
                 imported += result.imported
     return imported

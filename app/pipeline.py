@@ -4,9 +4,8 @@ enrichment, rebuild stale profiles and score them, retraining the lookalike when
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,14 +14,14 @@ from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.mailboxes import MailboxRepository
 from app.db.tables import Mailbox
 from app.db.types import new_id
-from app.ingestion.batches import BatchWriter
+from app.ingestion.batches import BatchWriter, by_bytes
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
 from app.metrics import Metrics
 from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, train_lookalike
 from app.profiles.service import mark_stale_daily, refresh_profiles
 from app.settings import Settings
-from ingest.sources import RawMessage, iter_messages
+from ingest.sources import DEFAULT_MAX_MESSAGE_BYTES, RawMessage, iter_messages
 
 Progress = Callable[[int], None]
 log = logging.getLogger("leadlens.pipeline")
@@ -40,12 +39,6 @@ class ScoringResult:
     profiles: int
     model_version: str | None
     not_enough: str | None
-
-
-def _batches(items: Iterable[RawMessage], size: int) -> Iterator[list[RawMessage]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def import_target(session: Session, name: str, own_domains: Sequence[str]) -> Mailbox:
@@ -67,18 +60,27 @@ def import_path(
     batch_size: int,
     preparer: Preparer,
     on_progress: Progress | None = None,
+    *,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
 ) -> BatchResult:
-    """Import every message under ``path`` into a mailbox, committing once per batch.
+    """Import every message under ``path`` into a mailbox, committing once per batch (of
+    ``batch_size`` messages, fewer when they are big: see ``BATCH_MAX_BYTES``).
 
     Idempotent: input stored before counts as a duplicate. A kill loses at most the batches
-    in flight, which the next run imports.
+    in flight, which the next run imports. A message over ``max_message_bytes`` is not read
+    whole: it is quarantined with its first bytes, its size and the reason.
     """
     writer: BatchWriter[None] = BatchWriter(sessions, mailbox_id, preparer)
-    for batch in _batches(iter_messages(path), batch_size):
+    raws = iter_messages(path, max_message_bytes)
+    for batch in by_bytes(raws, _held, batch_size):
         writer.write(batch)
         if on_progress is not None:
             on_progress(len(batch))
     return writer.close()
+
+
+def _held(raw: RawMessage) -> int:
+    return len(raw.data)
 
 
 def profile_and_score(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,10 +24,14 @@ from app.db.tables import Mailbox
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult, store_batch
 from app.metrics import Metrics
-from ingest.prepare import Prepared
+from ingest.prepare import COMPRESS_LEVEL, Prepared
 from ingest.sources import RawMessage
 
 Marker = TypeVar("Marker")
+Item = TypeVar("Item")
+BATCH_MAX_BYTES = 64 * 1024 * 1024
+"""The most bytes of raw mail one batch holds, whatever its message count: with one batch
+stored while the next is prepared, an import or a sync holds a few of these at a time."""
 # PostgreSQL deadlock_detected and serialization_failure: the batch is simply stored again.
 _RETRYABLE = frozenset({"40P01", "40001"})
 _ATTEMPTS = 3
@@ -76,8 +81,9 @@ class BatchWriter(Generic[Marker]):
             if sha not in known and sha not in in_flight and sha not in hashes:
                 hashes.add(sha)
                 fresh.append(raw)
-        prepared = self.preparer.submit([raw.data for raw in fresh])
+        parsed = self.preparer.submit([raw.data for raw in fresh if raw.whole_size is None])
         self.flush()
+        prepared = _with_oversized(fresh, parsed)
         self._pending = _Pending(fresh, hashes, prepared, len(raws) - len(fresh), marker)
 
     def flush(self) -> None:
@@ -113,3 +119,49 @@ class BatchWriter(Generic[Marker]):
         """Store what is queued and return the totals of every batch written."""
         self.flush()
         return self.total
+
+
+def by_bytes(
+    items: Iterable[Item],
+    size_of: Callable[[Item], int],
+    max_count: int,
+    max_bytes: int = BATCH_MAX_BYTES,
+) -> Iterator[list[Item]]:
+    """``items`` in order, in lists of at most ``max_count`` items whose ``size_of`` adds up
+    to at most ``max_bytes`` (an item larger than that makes a list of its own)."""
+    batch: list[Item] = []
+    total = 0
+    for item in items:
+        size = size_of(item)
+        if batch and (len(batch) == max_count or total + size > max_bytes):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += size
+    if batch:
+        yield batch
+
+
+def oversized(raw: RawMessage) -> Prepared:
+    """The quarantine entry of a message over the size limit (``raw.whole_size`` set): the
+    bytes read of it, kept as they are and never parsed, and the reason."""
+    reason = (
+        f"too large: {raw.whole_size} bytes, over LEADLENS_MAX_MESSAGE_BYTES; "
+        f"only its first {len(raw.data)} bytes are kept"
+    )
+    compressed = zlib.compress(raw.data, COMPRESS_LEVEL)
+    return Prepared(hashlib.sha256(raw.data).hexdigest(), compressed, None, reason)
+
+
+def _with_oversized(
+    raws: Sequence[RawMessage], parsed: Callable[[], list[Prepared]]
+) -> Callable[[], list[Prepared]]:
+    """The prepared form of every raw, in order: ``parsed`` gives those read whole."""
+    if all(raw.whole_size is None for raw in raws):
+        return parsed
+
+    def merged() -> list[Prepared]:
+        done = iter(parsed())
+        return [next(done) if raw.whole_size is None else oversized(raw) for raw in raws]
+
+    return merged

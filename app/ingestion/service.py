@@ -104,7 +104,7 @@ def _message_row(
         "defects": list(msg.defects),
         "raw_zlib": item.prepared.compressed,
         "raw_sha256": item.prepared.sha256,
-        "raw_size": len(item.raw.data),
+        "raw_size": item.raw.size,
         "created_at": utcnow(),
     }
 
@@ -137,7 +137,7 @@ def store_batch(
                     "reason": reason,
                     "raw_zlib": prepared.compressed,
                     "raw_sha256": prepared.sha256,
-                    "raw_size": len(raw.data),
+                    "raw_size": raw.size,
                     "created_at": utcnow(),
                 }
             )

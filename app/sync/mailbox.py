@@ -26,6 +26,7 @@ from ingest.imap import (
     ImapUnreachableError,
     Security,
 )
+from ingest.sources import DEFAULT_MAX_MESSAGE_BYTES
 
 log = logging.getLogger("leadlens.sync")
 
@@ -121,8 +122,10 @@ def sync_mailbox(
     preparer: Preparer,
     stop: threading.Event | None = None,
     metrics: Metrics | None = None,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
 ) -> MailboxResult:
-    """Sync every folder of a mailbox once; never raises for IMAP trouble.
+    """Sync every folder of a mailbox once; never raises for IMAP trouble. A message over
+    ``max_message_bytes`` is quarantined, not downloaded whole (see ``sync_folder``).
 
     The mailbox's ``state`` is ``syncing`` meanwhile, then ``idle`` with ``last_sync_at``,
     or ``error`` with a ``last_error`` that says what went wrong (never a secret). An
@@ -141,7 +144,15 @@ def sync_mailbox(
         with ImapSession.connect(config) as imap:
             for folder in imap.sync_folders(folders):
                 done = sync_folder(
-                    sessions, mailbox_id, imap, folder, batch_size, preparer, stop, metrics=metrics
+                    sessions,
+                    mailbox_id,
+                    imap,
+                    folder,
+                    batch_size,
+                    preparer,
+                    stop,
+                    metrics=metrics,
+                    max_message_bytes=max_message_bytes,
                 )
                 result.stored.add(done.stored)
                 if stop is not None and stop.is_set():

@@ -163,6 +163,7 @@ class SyncRunner:
             preparer=self.preparer,
             stop=stop,
             metrics=self.metrics,
+            max_message_bytes=self.settings.max_message_bytes,
         )
         if result.stored.imported and self.after_sync is not None:
             self.after_sync()

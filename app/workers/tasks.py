@@ -151,6 +151,7 @@ def sync_folder_step(
                 stop,
                 metrics=context.metrics,
                 max_batches=settings.sync_task_batches,
+                max_message_bytes=settings.max_message_bytes,
             )
     except ImapError as exc:
         error, refused = record_failure(context.sessions, mailbox_id, exc)

@@ -147,6 +147,41 @@ class ImapSession:
                 raw[int(uid)] = body
         return raw
 
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        """The size in bytes of each message (``RFC822.SIZE``, RFC 3501 §6.4.5), by UID,
+        from the selected folder; UIDs that no longer exist are absent. Nothing is
+        downloaded but the numbers."""
+        wanted = set(uids)
+        if not wanted:
+            return {}
+        with translate_errors(f"fetch the sizes of {len(wanted)} message(s)"):
+            answer = self._client.fetch(sorted(wanted), ["RFC822.SIZE"])
+        sizes: dict[int, int] = {}
+        for uid, data in answer.items():
+            size = data.get(b"RFC822.SIZE")
+            if uid in wanted and isinstance(size, int):
+                sizes[int(uid)] = size
+        return sizes
+
+    def fetch_heads(self, uids: Sequence[int], length: int) -> dict[int, bytes]:
+        """The first ``length`` bytes of each message, by UID, from the selected folder.
+
+        Uses a partial ``UID FETCH ... BODY.PEEK[]<0.length>`` (RFC 3501 §6.4.5): the rest
+        of the message is never sent, and ``\\Seen`` is never set. UIDs that no longer
+        exist are absent from the result.
+        """
+        wanted = set(uids)
+        if not wanted:
+            return {}
+        with translate_errors(f"fetch the first bytes of {len(wanted)} message(s)"):
+            answer = self._client.fetch(sorted(wanted), [f"BODY.PEEK[]<0.{length}>"])
+        heads: dict[int, bytes] = {}
+        for uid, data in answer.items():
+            head = data.get(b"BODY[]<0>")
+            if uid in wanted and isinstance(head, bytes):
+                heads[int(uid)] = head
+        return heads
+
     def idle(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds (> 0) for the selected folder to change.
 
