@@ -86,26 +86,30 @@ def header_problem(data: bytes) -> str | None:
     return None
 
 
-def split_fields(text: str) -> tuple[list[tuple[str, str]], int, str | None] | None:
+def split_fields(
+    text: str, start: int = 0, stop: int | None = None
+) -> tuple[list[tuple[str, str]], int, str | None] | None:
     """Read a header section (RFC 5322 §2.1) exactly as ``email.feedparser`` reads a clean one.
 
-    Returns the fields as (name, raw value) pairs, where the body starts, and an mbox
+    The part read is ``text[start:stop]``, without copying it. Returns the fields as
+    (name, raw value) pairs, where the body starts (an index into ``text``), and an mbox
     ``From `` envelope line met first; None when the section has anything the feed
     parser would record as a defect (a continuation line first, a line that is neither a
     field nor the blank line ending the section), so that it alone decides those cases.
     """
-    pos = 0
+    stop = len(text) if stop is None else stop
+    pos = start
     unixfrom = None
-    if text.startswith("From "):
-        eol = _LINE_END.search(text)
-        unixfrom = text[: eol.start()] if eol else text
-        pos = eol.end() if eol else len(text)
-    section = _FIELDS.match(text, pos)
+    if text.startswith("From ", start, stop):
+        eol = _LINE_END.search(text, start, stop)
+        unixfrom = text[start : eol.start()] if eol else text[start:stop]
+        pos = eol.end() if eol else stop
+    section = _FIELDS.match(text, pos, stop)
     end = section.end() if section else pos
     fields: list[tuple[str, str]] = _FIELD.findall(text, pos, end)
-    if end == len(text):
+    if end == stop:
         return fields, end, unixfrom
-    blank = _LINE_END.match(text, end)
+    blank = _LINE_END.match(text, end, stop)
     return (fields, blank.end(), unixfrom) if blank else None
 
 

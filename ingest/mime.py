@@ -1,10 +1,9 @@
 """Parse the bytes of one email into a :class:`~ingest.message.ParsedMessage` (SPEC §2).
 
 Pure: bytes in, typed message out; no database, no network, no state between calls
-but memoised pure functions. The structure of a clean message (RFC 5322 header section,
-RFC 2046 multipart) is read with string searches (:func:`clean_tree`); anything that the
-standard library's feed parser would flag as a defect is left to that parser, with
-``email.policy.compat32``, which keeps raw header values and does not raise on garbage.
+but memoised pure functions. The part tree is read by :func:`ingest._tree.read_tree`
+(string searches for clean mail, the standard library's feed parser for the rest),
+bounded in depth and number of parts; a text part is read up to ``MAX_TEXT_BYTES``.
 On that tree this module adds what real mail needs: lenient header decoding
 (:mod:`ingest._headers`), charset fallbacks (:mod:`ingest._charsets`), HTML-to-text with
 quote marks (:mod:`ingest._html`), the choice of the body among alternatives, attachment
@@ -20,10 +19,8 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
-from email.parser import Parser
 from email.policy import compat32
-from itertools import pairwise
-from typing import Any, Literal, TypeAlias
+from typing import Literal
 
 from ingest._charsets import decode_text, escaped_bytes
 from ingest._headers import (
@@ -33,26 +30,24 @@ from ingest._headers import (
     filename,
     first_token,
     header_problem,
-    split_fields,
 )
 from ingest._html import html_to_text
+from ingest._tree import MAX_DEPTH, Part, read_tree
 from ingest.bulk import HEADERS, classify
 from ingest.errors import IngestError
 from ingest.message import Attachment, ParsedMessage
 from ingest.quoting import split_body
 
 BodyFormat = Literal["plain", "html", "none"]
-Part: TypeAlias = "Message[Any, Any]"
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+"""The most bytes of one text part read (after its transfer encoding is undone), cut at a
+line end: a thousand pages of text, and what the HTML converter, the quote splitter and
+the store handle in well under a second."""
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _LEADING_BLANK_LINES = re.compile(rb"(?:[ \t]*(?:\r\n|\n|\r))+")
-# The rest of a delimiter line after "--boundary" (RFC 2046 §5.1.1), as the feed parser
-# matches it: "--" for the close delimiter, transport padding, the line end.
-_DELIMITER_TAIL = re.compile(r"(--)?[ \t]*(?:\r\n|\r|\n|\Z)")
-_MAX_DEPTH = 40
 _BODY_TYPES: dict[str, BodyFormat] = {"text/plain": "plain", "text/html": "html"}
-# The transfer encodings a multipart may have (RFC 2045 §6.4).
-_IDENTITY = frozenset({"7bit", "8bit", "binary"})
 _MIME_FIELDS = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
 # The transfer encodings that email.message.Message.get_payload(decode=True) decodes.
 _ENCODINGS = frozenset({"base64", "quoted-printable", "x-uuencode", "uuencode", "uue", "x-uue"})
@@ -145,9 +140,7 @@ def _parse(raw: bytes) -> ParsedMessage:
     data, defects = _checked_input(raw)
     # As email.parser.BytesParser does: 8-bit bytes become surrogate escapes.
     text = data.decode("ascii", "surrogateescape")
-    msg = clean_tree(text)
-    if msg is None:
-        msg = Parser(policy=compat32).parsestr(text)
+    msg = read_tree(text)
     raw_headers: dict[str, str] = {}
     for name, value in msg.raw_items():
         raw_headers.setdefault(name.lower(), value)
@@ -191,78 +184,11 @@ def _parse(raw: bytes) -> ParsedMessage:
     )
 
 
-def clean_tree(text: str, depth: int = 0) -> Part | None:
-    """The part tree of a message (str, 8-bit bytes as surrogate escapes) that is clean.
-
-    Clean: every header section ends in a blank line or the end of its part and holds
-    only fields (RFC 5322 §2.2), every multipart has a boundary, a first delimiter, parts
-    that are not empty and a close delimiter (RFC 2046 §5.1.1), and nothing is a
-    message/* or multipart/digest part. Then the tree is the one
-    ``email.parser.Parser(policy=compat32)`` builds (preamble and epilogue included),
-    without its line-by-line cost; otherwise None, and that parser must decide.
-    ``depth`` > 0 marks a body part, whose last line end belongs to the next delimiter.
-    """
-    section = split_fields(text)
-    if section is None or depth > _MAX_DEPTH:
-        return None
-    fields, body_start, unixfrom = section
-    part: Part = Message()
-    if unixfrom is not None:
-        part.set_unixfrom(unixfrom)
-    for name, value in fields:
-        part.set_raw(name, value)
-    maintype = part.get_content_maintype()
-    if maintype == "message":
-        return None
-    body = text[body_start:]
-    if maintype != "multipart":
-        part.set_payload(_strip_line_end(body) if depth else body)
-        return part
-    boundary = part.get_boundary()
-    encoding = str(part.get("content-transfer-encoding", "8bit")).lower()
-    if not boundary or part.get_content_subtype() == "digest" or encoding not in _IDENTITY:
-        return None
-    return _clean_multipart(part, body, "--" + boundary, depth)
-
-
-def _clean_multipart(part: Part, body: str, marker: str, depth: int) -> Part | None:
-    """Attach the parts of a multipart body to ``part`` (see :func:`clean_tree`)."""
-    delimiters: list[tuple[int, int]] = []
-    pos = 0
-    while (start := body.find(marker, pos)) >= 0:
-        pos = start + 1
-        tail = _DELIMITER_TAIL.match(body, start + len(marker))
-        if tail is None or (start and body[start - 1] not in "\r\n"):
-            continue
-        delimiters.append((start, tail.end()))
-        if tail.group(1):
-            break
-    else:
-        return None  # no close delimiter
-    if len(delimiters) < 2:
-        return None  # no first delimiter before the close one
-    preamble = body[: delimiters[0][0]]
-    part.preamble = _strip_line_end(preamble) if preamble else None
-    epilogue = body[delimiters[-1][1] :]
-    part.epilogue = (_strip_line_end(epilogue) if epilogue else None) if depth else epilogue
-    for (_, begin), (end, _) in pairwise(delimiters):
-        child = clean_tree(body[begin:end], depth + 1) if begin < end else None
-        if child is None:
-            return None
-        part.attach(child)
-    return part
-
-
-def _strip_line_end(text: str) -> str:
-    """``text`` without its last line end: RFC 2046 §5.1.1 gives it to the delimiter."""
-    return text[:-2] if text.endswith("\r\n") else text.removesuffix("\n").removesuffix("\r")
-
-
 def _walk(part: Part, found: _Found, depth: int, fields: dict[str, str] | None = None) -> None:
     """Add the bodies and attachments of ``part`` and its children to ``found``; ``fields``
     maps lower-cased names to first raw values (at least of the MIME fields) if known."""
-    if depth > _MAX_DEPTH:
-        found.defects.append(f"MIME nesting deeper than {_MAX_DEPTH} levels: inner parts ignored")
+    if depth > MAX_DEPTH:
+        found.defects.append(f"MIME nesting deeper than {MAX_DEPTH} levels: inner parts ignored")
         return
     if fields is None:
         fields = {}
@@ -385,8 +311,13 @@ def _message_bytes(part: Part, fields: dict[str, str], found: _Found) -> bytes:
 
 
 def _text(part: Part, fields: dict[str, str], content_type: str, found: _Found) -> str:
-    """The decoded text of a text part (HTML still markup), line ends as LF."""
+    """The decoded text of a text part (HTML still markup), line ends as LF: of a part
+    over ``MAX_TEXT_BYTES`` only the lines within them, with a defect."""
     data = _payload(part, fields, found)
+    if len(data) > MAX_TEXT_BYTES:
+        cut = data.rfind(b"\n", 0, MAX_TEXT_BYTES) + 1 or MAX_TEXT_BYTES
+        found.defects.append(f"{content_type} part of {len(data)} bytes: only its first {cut} read")
+        data = data[:cut]
     charset = None
     declared = fields.get("content-type", "")
     if "charset" in declared.lower():

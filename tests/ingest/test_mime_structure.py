@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.mailgen import generated_mail
-from ingest.mime import ParseError, _checked_input, clean_tree
+from ingest._tree import clean_tree
+from ingest.mime import ParseError, _checked_input
 
 
 def shape(part: Message[Any, Any]) -> tuple[object, ...]:
