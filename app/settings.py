@@ -125,6 +125,14 @@ class Settings(BaseSettings):
             "(keep it above the longest task)."
         ),
     )
+    broker_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "Seconds a connect to, or a command of, the broker's Redis may take before it "
+            "fails (a broker that stops answering then fails a call instead of hanging it)."
+        ),
+    )
     lock_seconds: float = Field(
         default=60.0,
         gt=0,

@@ -13,6 +13,16 @@ from app.db.vector import watch_engine
 from app.errors import DatabaseUnreachableError, DatabaseUrlError
 
 SUPPORTED_URLS = "sqlite:///path/to/leadlens.db or postgresql+psycopg://user@host/dbname"
+# libpq parameters PostgreSQL connections get unless the URL sets them: a connect gives up
+# after 10 s, and a server gone without a word (a dead host, a dropped route) is noticed by
+# TCP keepalives within about a minute instead of the system's two hours.
+POSTGRES_CONNECT_DEFAULTS: dict[str, int] = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 _DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
 _SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 
@@ -81,7 +91,8 @@ def create_db_engine(url: str) -> Engine:
     """An engine for the store at ``url``, connected once to prove that it can be reached.
 
     SQLite files get WAL, foreign keys and a busy timeout; PostgreSQL engines learn on
-    their first connection whether embeddings are pgvector. Raises
+    their first connection whether embeddings are pgvector, and connect with a timeout and
+    TCP keepalives (``POSTGRES_CONNECT_DEFAULTS``, each overridden by the URL's own). Raises
     :class:`DatabaseUrlError` for a URL leadlens cannot use (see :func:`store_url`) and
     :class:`DatabaseUnreachableError` when no connection can be made, each in one line
     that says what to do.
@@ -91,7 +102,8 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        defaults = {k: v for k, v in POSTGRES_CONNECT_DEFAULTS.items() if k not in parsed.query}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=defaults)
         watch_engine(engine)
     try:
         with engine.connect():

@@ -84,11 +84,17 @@ class Dispatcher:
         self._metrics = None if context is None else context.metrics
 
     def redis(self) -> Redis:
-        """A client of the broker's Redis (made in this process on first use)."""
+        """A client of the broker's Redis (made in this process on first use), whose every
+        connect and command fails after ``broker_timeout`` seconds without an answer."""
         with self._lock:
             if self._redis is None:
                 assert self.settings.broker_url
-                self._redis = Redis.from_url(self.settings.broker_url)
+                timeout = self.settings.broker_timeout
+                self._redis = Redis.from_url(
+                    self.settings.broker_url,
+                    socket_timeout=timeout,
+                    socket_connect_timeout=timeout,
+                )
             return self._redis
 
     def metrics(self) -> Metrics:
@@ -193,7 +199,11 @@ def make_celery(settings: Settings, context: WorkerContext | None = None) -> Cel
             "unacked_restore_throttle": 1,
             # a worker killed while it restores others' tasks holds this mutex till it expires
             "unacked_mutex_expire": max(1.0, min(300.0, visibility / 4)),
+            # without them a publish to a broker that stopped answering waits forever
+            "socket_timeout": settings.broker_timeout,
+            "socket_connect_timeout": settings.broker_timeout,
         },
+        broker_connection_timeout=settings.broker_timeout,
         beat_schedule={
             "sync-every-mailbox": {"task": SYNC_ALL, "schedule": settings.sync_poll_seconds},
             "enrich-pending": {"task": ENRICH_PENDING, "schedule": settings.sync_poll_seconds},
