@@ -142,7 +142,7 @@ def by_bytes(
         yield batch
 
 
-def oversized(raw: RawMessage) -> Prepared:
+def _oversized(raw: RawMessage) -> Prepared:
     """The quarantine entry of a message over the size limit (``raw.whole_size`` set): the
     bytes read of it, kept as they are and never parsed, and the reason."""
     reason = (
@@ -162,6 +162,6 @@ def _with_oversized(
 
     def merged() -> list[Prepared]:
         done = iter(parsed())
-        return [next(done) if raw.whole_size is None else oversized(raw) for raw in raws]
+        return [next(done) if raw.whole_size is None else _oversized(raw) for raw in raws]
 
     return merged
