@@ -22,10 +22,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery import Celery
+from kombu.exceptions import OperationalError
 from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import ServiceUnavailableError
 from app.metrics import Metrics, WorkerTask
 from app.metrics_redis import broker_metrics
 from app.settings import Settings
@@ -309,6 +312,24 @@ def dispatcher_of(app: Celery) -> Dispatcher:
     return dispatcher
 
 
+BROKER_ERRORS = (OperationalError, RedisError)
+"""What queueing raises when the broker's Redis is down or does not answer in time."""
+
+
+def _queue_or_leave_to_scheduler(dispatcher: Dispatcher, task: str, *args: Any, key: str) -> None:
+    """Queue ``task`` for work the store already records; when the broker cannot be
+    reached, log it and leave the work to the scheduler's next periodic pass."""
+    try:
+        dispatcher.queue(task, *args, key=key)
+    except BROKER_ERRORS as exc:
+        log.warning(
+            "the broker did not take task %s (%s: %s); the scheduler's next pass will",
+            task,
+            type(exc).__name__,
+            exc,
+        )
+
+
 class BrokerSync:
     """The API's sync trigger when a broker is set: a sync request becomes a queued task."""
 
@@ -316,8 +337,11 @@ class BrokerSync:
         self.dispatcher = dispatcher
 
     def request_sync(self, mailbox_id: str) -> None:
-        """Queue a sync of this mailbox (returns at once)."""
-        self.dispatcher.queue(SYNC_MAILBOX, mailbox_id, key=f"mailbox:{mailbox_id}")
+        """Queue a sync of this mailbox (returns at once). With the broker down, the
+        scheduler's periodic sync of every mailbox picks the mailbox up instead."""
+        _queue_or_leave_to_scheduler(
+            self.dispatcher, SYNC_MAILBOX, mailbox_id, key=f"mailbox:{mailbox_id}"
+        )
 
     def forget(self, mailbox_id: str) -> None:
         """Nothing to stop here: every task checks that its mailbox is still enabled."""
@@ -340,13 +364,21 @@ class BrokerEnrichment(EnrichmentRunner):
         self.dispatcher = dispatcher
 
     def wake(self) -> None:
-        """Outcomes or mail changed: queue enrichment (which queues the profile refresh)."""
-        self.dispatcher.queue(ENRICH_PENDING, key="enrich-pending")
-        self.dispatcher.queue(REFRESH, False, key="refresh")
+        """Outcomes or mail changed: queue enrichment (which queues the profile refresh).
+        With the broker down, the scheduler's periodic enrichment pass does it instead."""
+        _queue_or_leave_to_scheduler(self.dispatcher, ENRICH_PENDING, key="enrich-pending")
+        _queue_or_leave_to_scheduler(self.dispatcher, REFRESH, False, key="refresh")
 
     def request_rebuild(self) -> None:
-        """Queue a re-clustering of topics, profile rebuild and lookalike retraining."""
-        self.dispatcher.queue(REFRESH, True)
+        """Queue a re-clustering of topics, profile rebuild and lookalike retraining;
+        ServiceUnavailableError (503) when the broker cannot be reached."""
+        try:
+            self.dispatcher.queue(REFRESH, True)
+        except BROKER_ERRORS as exc:
+            raise ServiceUnavailableError(
+                f"the task broker cannot be reached ({type(exc).__name__}); "
+                "try again when it is back"
+            ) from exc
 
     def start(self) -> None:
         """Nothing runs in the API process: the workers do the work."""
