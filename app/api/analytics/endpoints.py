@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, Query
 
 from app.api.analytics import service
 from app.api.analytics.schemas import FunnelOut, GroupBy
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Sessions
 from app.api.responses import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/analytics", tags=["analytics"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=GuardedRoute, prefix="/v1/analytics", tags=["analytics"], responses=ERROR_RESPONSES
+)
 
 
 @router.get("/funnel", dependencies=[Depends(require_scope("read"))])

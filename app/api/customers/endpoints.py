@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.customers import service
 from app.api.customers.schemas import CustomerOut, CustomerPage, Outcome, OutcomeIn, Stage
 from app.api.deps import Enrichment, Sessions
@@ -14,7 +14,9 @@ from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
 from app.api.responses import ERROR_RESPONSES
 from app.db.repositories.customer_views import CustomerFilter
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=GuardedRoute, prefix="/v1/customers", tags=["customers"], responses=ERROR_RESPONSES
+)
 
 
 @router.get("", dependencies=[Depends(require_scope("read"))])

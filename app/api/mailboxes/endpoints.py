@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Secrets, Sessions, Sync
 from app.api.mailboxes import service
 from app.api.mailboxes.schemas import (
@@ -25,6 +25,7 @@ from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
 from app.api.responses import ERROR_RESPONSES, error_responses
 
 router = APIRouter(
+    route_class=GuardedRoute,
     prefix="/v1/mailboxes",
     tags=["mailboxes"],
     dependencies=[Depends(require_scope("admin"))],

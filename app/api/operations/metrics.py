@@ -7,11 +7,12 @@ from typing import cast
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.responses import error_responses
 from app.metrics import CONTENT_TYPE, Metrics
 
 router = APIRouter(
+    route_class=GuardedRoute,
     tags=["operations"],
     responses=error_responses(
         {

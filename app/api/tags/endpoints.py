@@ -6,14 +6,14 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Enrichment, Sessions
 from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
 from app.api.responses import ERROR_RESPONSES, error_responses
 from app.api.tags import service
 from app.api.tags.schemas import TagPage, TagRename, TagRequest, TagResult, TagSummary
 
-router = APIRouter(tags=["tags"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=GuardedRoute, tags=["tags"], responses=ERROR_RESPONSES)
 
 
 @router.post("/v1/tag", dependencies=[Depends(require_scope("read"))])
