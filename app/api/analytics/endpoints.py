@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -11,6 +10,7 @@ from app.api.analytics import service
 from app.api.analytics.schemas import FunnelOut, GroupBy
 from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Sessions
+from app.api.patterns import Date
 from app.api.responses import ERROR_RESPONSES
 
 router = APIRouter(
@@ -22,11 +22,11 @@ router = APIRouter(
 def get_funnel(
     sessions: Sessions,
     start: Annotated[
-        date | None,
+        Date | None,
         Query(alias="from", description="First contact on or after this date (UTC)."),
     ] = None,
     end: Annotated[
-        date | None, Query(alias="to", description="First contact on or before this date (UTC).")
+        Date | None, Query(alias="to", description="First contact on or before this date (UTC).")
     ] = None,
     group_by: Annotated[
         GroupBy | None, Query(description="Also give the rows per lead source, type or topic.")

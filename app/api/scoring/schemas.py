@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.customers.schemas import NearestWonOut, SharedTagOut
+
+# Python's whitespace (str.isspace) spelt out, so that the schema's pattern means the same
+_NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_NOT_BLANK_TEXT = re.compile(_NOT_BLANK)
+_EXACTLY_ONE: dict[str, Any] = {
+    "oneOf": [
+        {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+        for name in ("customer_id", "email", "texts")
+    ]
+}
 
 
 class LookalikeRequest(BaseModel):
     """Exactly one of: a stored customer's id, an address of a stored customer, or the texts
     of a lead that is not in the store (nothing of them is stored)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_EXACTLY_ONE)
 
     customer_id: str | None = None
     email: str | None = Field(default=None, max_length=320)
-    texts: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    texts: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        json_schema_extra={"contains": {"type": "string", "pattern": _NOT_BLANK}},
+        description="At least one of them not blank; at most 200,000 characters in all.",
+    )
     subject: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
@@ -26,7 +43,7 @@ class LookalikeRequest(BaseModel):
         given = [n for n in ("customer_id", "email", "texts") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of customer_id, email or texts")
-        if self.texts is not None and not any(t.strip() for t in self.texts):
+        if self.texts is not None and not any(_NOT_BLANK_TEXT.search(t) for t in self.texts):
             raise ValueError("texts: at least one text must not be blank")
         if self.texts is not None and sum(len(t) for t in self.texts) > 200_000:
             raise ValueError("texts: at most 200,000 characters in all")
