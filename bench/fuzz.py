@@ -23,7 +23,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,53 +72,39 @@ def main() -> None:
             admin_key, ids = seed_store(sessions, SecretBox.from_settings(settings), server.port)
             app = create_app(settings, enrichment=enrichment)
             enrichment.start()
-            fuzzers = {
-                auth: Fuzzer(
-                    app,
-                    admin_key,
-                    ids,
-                    (server.port, server.tls_port),
-                    max_examples=args.examples if auth == "admin" else args.keyless_examples,
-                    seed=args.seed,
-                )
-                for auth in AUTH_VARIANTS
-            }
-            for label in fuzzers["admin"].labels():
-                for auth, fuzzer in fuzzers.items():
+            fuzzer = Fuzzer(app, admin_key, ids, (server.port, server.tls_port), seed=args.seed)
+            for label in fuzzer.labels():
+                for auth in AUTH_VARIANTS:
+                    examples = args.examples if auth == "admin" else args.keyless_examples
                     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                        fuzzer.run(label, mode, auth)
-                counts = ", ".join(f"{a} {f.tally.cases[label]}" for a, f in fuzzers.items())
-                print(f"{label}: {counts}", flush=True)
+                        fuzzer.run(label, mode, auth, examples)
+                print(f"{label}: {fuzzer.tally.cases[label]} cases", flush=True)
         finally:
             enrichment.stop()
             engine.dispose()
             server.close()
-    report(fuzzers)
+    report(fuzzer)
 
 
-def report(fuzzers: dict[str, Fuzzer]) -> None:
+def report(fuzzer: Fuzzer) -> None:
     """Print the figures of the run; exit 1 when anything failed."""
-    tallies = {auth: fuzzer.tally for auth, fuzzer in fuzzers.items()}
-    operations = len(fuzzers["admin"].labels())
-    cases = sum(t.cases.total() for t in tallies.values())
+    tally = fuzzer.tally
     print()
-    print(f"operations: {operations}; cases: {cases:,}")
-    for auth, tally in tallies.items():
-        statuses = ", ".join(f"{s}: {n:,}" for s, n in sorted(tally.statuses.items()))
-        print(f"  {auth}: {tally.cases.total():,} cases in {tally.seconds:.0f} s ({statuses})")
-    print(
-        f"server errors (5xx but the declared 502): {sum(t.server_errors for t in tallies.values())}"
-    )
-    print(f"schema violations: {sum(t.schema_violations for t in tallies.values())}")
-    failures: Counter[str] = sum((t.failures for t in tallies.values()), Counter())
-    print(f"failures: {failures.total()}")
-    for check, count in failures.most_common():
+    print(f"operations: {len(fuzzer.labels())}; cases: {tally.cases.total():,}")
+    for auth, count in tally.by_auth.items():
+        print(f"  {auth}: {count:,} cases")
+    statuses = ", ".join(f"{s}: {n:,}" for s, n in sorted(tally.statuses.items()))
+    print(f"statuses: {statuses}")
+    print(f"server errors (5xx but the declared 502): {tally.server_errors}")
+    print(f"schema violations: {tally.schema_violations}")
+    print(f"failures: {tally.failures.total()}")
+    for check, count in tally.failures.most_common():
         print(f"  {check}: {count}")
-    print(f"duration: {sum(t.seconds for t in tallies.values()):.0f} s of fuzzing")
-    for auth, tally in tallies.items():
-        if tally.reproductions:
-            print(f"\n--- {auth} ---\n{tally.report()}")
-    if failures:
+    if tally.no_negative_cases:
+        print(f"no negative case possible: {', '.join(sorted(tally.no_negative_cases))}")
+    print(f"duration: {tally.seconds:.0f} s of fuzzing")
+    if tally.reproductions:
+        print(f"\n{tally.report()}")
         sys.exit(1)
 
 

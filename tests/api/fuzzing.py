@@ -65,8 +65,8 @@ _ID_FIELDS = {
 }
 
 
-def fuzz_config(max_examples: int, seed: int = SEED) -> SchemathesisConfig:
-    """The schemathesis configuration of a run: ``max_examples`` per operation, mode and key.
+def fuzz_config(seed: int = SEED) -> SchemathesisConfig:
+    """The schemathesis configuration of a run.
 
     Every check is on. Two are widened, for the IMAP operations only and only by the answers
     that say the IMAP server refused (400) or could not be used (502); Authorization is never
@@ -79,7 +79,6 @@ def fuzz_config(max_examples: int, seed: int = SEED) -> SchemathesisConfig:
             "seed": seed,
             "generation": {
                 "mode": "all",
-                "max-examples": max_examples,
                 "deterministic": True,
                 "database": "none",
                 "with-security-parameters": False,
@@ -145,6 +144,7 @@ class Tally:
     """What a run did: cases sent, statuses seen, failures by check, one reproduction each."""
 
     cases: Counter[str] = field(default_factory=Counter)
+    by_auth: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
     reproductions: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -234,25 +234,21 @@ class Fuzzer:
         ids: StoreIds,
         imap_ports: tuple[int, int],
         *,
-        max_examples: int,
         seed: int = SEED,
     ) -> None:
         """Fuzz ``app`` (an ASGI application) with ``admin_key``; mailbox logins go to
         127.0.0.1 on ``imap_ports`` (plain or STARTTLS, implicit TLS)."""
-        self.schema = schemathesis.openapi.from_asgi(
-            "/openapi.json", app, config=fuzz_config(max_examples, seed)
-        )
+        self.schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=fuzz_config(seed))
         self.admin_key = admin_key
         self.ids = ids
         self.imap_ports = imap_ports
-        self.max_examples = max_examples
         self.tally = Tally()
 
     def labels(self) -> list[str]:
         """``METHOD /path`` of every operation of the schema, in its order."""
         return [result.ok().label for result in self.schema.get_all_operations()]
 
-    def run(self, label: str, mode: GenerationMode, auth: str) -> None:
+    def run(self, label: str, mode: GenerationMode, auth: str, max_examples: int) -> None:
         """Send ``max_examples`` cases (fewer when there are not as many distinct ones) of
         operation ``label`` in ``mode`` with ``auth``; every failure is tallied."""
         operation = self.schema.find_operation_by_label(label)
@@ -264,7 +260,7 @@ class Fuzzer:
         }[auth]
 
         @settings(
-            max_examples=self.max_examples,
+            max_examples=max_examples,
             derandomize=True,
             database=None,
             deadline=None,
@@ -275,6 +271,7 @@ class Fuzzer:
         def send(case: schemathesis.Case) -> None:
             self.prepare(case, mode)
             self._send(case, headers)
+            self.tally.by_auth[auth] += 1
 
         started = time.perf_counter()
         try:
