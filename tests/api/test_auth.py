@@ -15,31 +15,8 @@ from app.apikeys import KEY_PREFIX, authenticate, create_api_key, hash_key, revo
 from app.db.tables import ApiKey
 from app.db.types import utcnow
 from tests.api.conftest import bearer
+from tests.api.routes import PUBLIC, RANK, SCOPE_NEEDED
 
-PUBLIC = {"/healthz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
-RANK = {"read": 0, "write": 1, "admin": 2}
-SCOPE_NEEDED = {
-    ("POST", "/v1/mailboxes"): "admin",
-    ("GET", "/v1/mailboxes"): "admin",
-    ("GET", "/v1/mailboxes/{mailbox_id}"): "admin",
-    ("PATCH", "/v1/mailboxes/{mailbox_id}"): "admin",
-    ("DELETE", "/v1/mailboxes/{mailbox_id}"): "admin",
-    ("POST", "/v1/mailboxes/{mailbox_id}/sync"): "admin",
-    ("POST", "/v1/tag"): "read",
-    ("GET", "/v1/tags"): "read",
-    ("PATCH", "/v1/tags/{tag_id}"): "write",
-    ("GET", "/v1/status"): "read",
-    ("GET", "/metrics"): "read",
-    ("POST", "/v1/rebuild"): "admin",
-    ("GET", "/v1/customers"): "read",
-    ("GET", "/v1/customers/lookup"): "read",
-    ("GET", "/v1/customers/{customer_id}"): "read",
-    ("PUT", "/v1/customers/{customer_id}/outcome"): "write",
-    ("POST", "/v1/lookalike"): "read",
-    ("GET", "/v1/model"): "read",
-    ("GET", "/v1/analytics/funnel"): "read",
-    ("DELETE", "/v1/contacts/{email}"): "admin",
-}
 MAILBOX_ID = "mbx_0000000000000000000000000z"
 VALID_BODY = {"host": "127.0.0.1", "port": 1, "security": "none", "username": "u", "password": "p"}
 
