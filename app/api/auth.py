@@ -4,6 +4,7 @@ scope a route needs, :class:`GuardedRoute` checks it before anything of the requ
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any
 
@@ -22,7 +23,6 @@ _bearer = HTTPBearer(
     auto_error=False,
     description="An API key made with `leadlens apikey create --scope read|write|admin`.",
 )
-_ADMITTED = "leadlens.api_key"  # the ASGI scope key under which GuardedRoute leaves the key
 
 
 class ScopeRequired:
@@ -38,10 +38,7 @@ class ScopeRequired:
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> ApiKey:
-        """The key :class:`GuardedRoute` admitted, or else this request's key checked now."""
-        admitted = request.scope.get(_ADMITTED)
-        if isinstance(admitted, ApiKey):
-            return admitted
+        """This request's key, checked (see :func:`admit`)."""
         return admit(request, None if credentials is None else credentials.credentials, self.scope)
 
 
@@ -107,7 +104,7 @@ class GuardedRoute(APIRoute):
             if scope is not None:
                 credentials = await _bearer(request)
                 key = None if credentials is None else credentials.credentials
-                request.scope[_ADMITTED] = await run_in_threadpool(admit, request, key, scope)
+                await run_in_threadpool(admit, request, key, scope)
             _check_query(request, taken)
             return await handler(request)
 
@@ -123,7 +120,7 @@ def _check_query(request: Request, taken: set[str]) -> None:
             f"unknown query parameter {', '.join(map(repr, unknown))}; this endpoint takes: "
             f"{accepted}"
         )
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
         raise InvalidRequestError(
             f"query parameter {', '.join(map(repr, repeated))} given more than once"
