@@ -37,30 +37,35 @@ def demo_settings_for(path: Path) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory, shared_embedder: Embedder) -> Path:
-    """A SQLite store holding the demo's mail of 120 customers, enriched, clustered,
-    profiled and scored by a trained lookalike model."""
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.db"
+def build_demo_store(path: Path, embedder: Embedder, customers: int = DEMO_CUSTOMERS) -> None:
+    """Make at ``path`` a SQLite store holding the demo's mail of ``customers`` customers
+    (seed 11), enriched, clustered, profiled and scored by a trained lookalike model."""
     settings = demo_settings_for(path)
     engine = create_db_engine(settings.database_url)
     upgrade(engine)
     sessions = session_factory(engine)
     # Dated by the clock the product profiles with (silence makes customers lost); on any
     # day it is the same mail moved by whole weeks (tests/demo/test_generator.py).
-    corpus = generate(DEMO_CUSTOMERS, seed=11, now=utcnow().replace(second=0, microsecond=0))
+    corpus = generate(customers, seed=11, now=utcnow().replace(second=0, microsecond=0))
     with Preparer(workers=0) as preparer:
-        for rep, mbox in write_mboxes(corpus, folder / "mail").items():
+        for rep, mbox in write_mboxes(corpus, path.parent / "mail").items():
             with sessions.begin() as session:
                 target = import_target(session, rep, [corpus.own_domain])
             import_path(sessions, target.id, mbox, 500, preparer)
-    enrich_pending(sessions, shared_embedder)
+    enrich_pending(sessions, embedder)
     rebuild_topics(sessions)
-    runner = EnrichmentRunner(settings, sessions, shared_embedder)
+    runner = EnrichmentRunner(settings, sessions, embedder)
     result = profile_and_score(sessions, runner.models, settings, retrain=True)
     assert result.model_version is not None, result.not_enough
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, shared_embedder: Embedder) -> Path:
+    """A SQLite store holding the demo's mail of 120 customers, enriched, clustered,
+    profiled and scored by a trained lookalike model."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo_store(path, shared_embedder)
     return path
 
 

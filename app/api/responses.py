@@ -23,11 +23,15 @@ def error_responses(descriptions: Mapping[int, str]) -> dict[int | str, dict[str
     }
 
 
+UNREADABLE_BODY = "`bad_request`: the body cannot be read (JSON must be UTF-8 text)"
+# for the operations that take a JSON body
+BODY_ERRORS = error_responses({400: UNREADABLE_BODY})
 ERROR_RESPONSES = error_responses(
     {
         401: "`unauthorized`: no API key, or an unknown or revoked one",
         403: "`forbidden`: the key's scope is too small",
         404: "`not_found`: no such id",
-        422: "`invalid_request`: the request does not validate (body, limit, cursor)",
+        422: "`invalid_request`: the request does not validate (body, limit, cursor, an "
+        "unknown or repeated query parameter)",
     }
 )

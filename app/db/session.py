@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -87,18 +89,30 @@ def _check_sqlite_folder(url: URL) -> None:
         )
 
 
+def _create_private(url: URL) -> None:
+    """Create a missing SQLite file readable and writable by its owner only (0600): it holds
+    the mail. SQLite gives its -wal and -shm files the same mode. An existing file is left as
+    it is, and one that cannot be made is for SQLite to report."""
+    if not url.database or url.database == ":memory:" or "uri" in url.query:
+        return
+    with contextlib.suppress(OSError):
+        os.close(os.open(url.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for the store at ``url``, connected once to prove that it can be reached.
 
-    SQLite files get WAL, foreign keys and a busy timeout; PostgreSQL engines learn on
-    their first connection whether embeddings are pgvector, and connect with a timeout and
-    TCP keepalives (``POSTGRES_CONNECT_DEFAULTS``, each overridden by the URL's own). Raises
+    A new SQLite file is made 0600; SQLite files get WAL, foreign keys and a busy timeout;
+    PostgreSQL engines learn on their first connection whether embeddings are pgvector, and
+    connect with a timeout and TCP keepalives (``POSTGRES_CONNECT_DEFAULTS``, each overridden
+    by the URL's own). Raises
     :class:`DatabaseUrlError` for a URL leadlens cannot use (see :func:`store_url`) and
     :class:`DatabaseUnreachableError` when no connection can be made, each in one line
     that says what to do.
     """
     parsed = store_url(url)
     if parsed.get_backend_name() == "sqlite":
+        _create_private(parsed)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -1,18 +1,25 @@
 """Sign-in, rendering and form reading shared by the dashboard's pages.
 
 The browser signs in once with an API key; the key then travels in an HttpOnly,
-``SameSite=Strict`` cookie scoped to ``/ui`` and is checked on every request with the same
-code as the JSON API (:func:`app.apikeys.authenticate`), so a revoked key stops working at
-once. ``SameSite=Strict`` also keeps other sites from posting forms on the user's behalf.
+``SameSite=Strict`` cookie scoped to ``/ui`` (``Secure`` when the page came over HTTPS) and
+is checked on every request with the same code as the JSON API
+(:func:`app.apikeys.authenticate`), so a revoked key stops working at once.
+
+Other sites cannot post forms on the user's behalf: besides ``SameSite=Strict``, a posted
+form must come from this site (:func:`from_this_site`: its ``Origin``, when the browser
+sends one, names this host) and, once signed in, carry the session's token
+(:func:`csrf_token`, a hidden field of every form), which only pages of this site show.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,6 +30,7 @@ from app.apikeys import Scope, authenticate, scope_allows
 from app.ui import _format
 
 COOKIE = "leadlens_ui_key"
+CSRF_FIELD = "csrf"
 LOGIN_PATH = "/ui/login"
 MAX_FORM_BYTES = 8_192
 _HEADERS = {
@@ -52,13 +60,22 @@ _templates.filters.update(
 )
 
 
+def csrf_token(key: str) -> str:
+    """The token every form of a session signed in with ``key`` carries: an HMAC of a fixed
+    label under the key, so it names the session without revealing the key."""
+    return hmac.new(
+        key.encode("utf-8", "surrogateescape"), b"leadlens ui form", hashlib.sha256
+    ).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The signed-in API key: its id, name and scope."""
+    """The signed-in API key: its id, name and scope, and the token its forms carry."""
 
     key_id: str
     name: str | None
     scope: str
+    csrf: str
 
     def can(self, needed: Scope) -> bool:
         """True when this key's scope covers ``needed`` (read < write < admin)."""
@@ -71,13 +88,30 @@ def check_key(request: Request, key: str) -> Viewer | None:
         api_key = authenticate(session, key)
         if api_key is None:
             return None
-        return Viewer(key_id=api_key.id, name=api_key.name, scope=api_key.scope)
+        return Viewer(
+            key_id=api_key.id, name=api_key.name, scope=api_key.scope, csrf=csrf_token(key)
+        )
 
 
 def viewer_of(request: Request) -> Viewer | None:
     """Who is signed in: the key in the cookie, checked now; None without a live one."""
     key = request.cookies.get(COOKIE)
     return None if not key else check_key(request, key)
+
+
+def from_this_site(request: Request) -> bool:
+    """False for a request a browser says another site made: its ``Origin`` names another
+    host (or is ``null``), or, without one, ``Sec-Fetch-Site`` says ``cross-site``."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+    return request.headers.get("sec-fetch-site") != "cross-site"
+
+
+def carries_token(form: Mapping[str, str] | None, viewer: Viewer) -> bool:
+    """True when a posted ``form`` holds the token of ``viewer``'s session."""
+    sent = (form or {}).get(CSRF_FIELD, "")
+    return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), viewer.csrf.encode())
 
 
 def to_login(request: Request) -> RedirectResponse:

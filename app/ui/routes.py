@@ -33,7 +33,9 @@ from app.ui._funnel import conversion_heatmap, reach_chart, reached_chart
 from app.ui._session import (
     FormTooLargeError,
     Viewer,
+    carries_token,
     check_key,
+    from_this_site,
     message_page,
     read_form,
     render,
@@ -72,9 +74,22 @@ def login_form(target: Annotated[str | None, Query(alias="next")] = None) -> HTM
     return render("login.html", viewer=None, next=safe_next(target), error=None)
 
 
+def _refused_form(viewer: Viewer | None) -> HTMLResponse:
+    """The 403 page of a form another site posted (or one without this session's token)."""
+    return message_page(
+        viewer,
+        403,
+        "Form refused",
+        "This form did not come from a page of this dashboard: reload the page and send it again.",
+    )
+
+
 @router.post("/login", response_model=None)
 def login(request: Request, form: Form) -> Response:
-    """Check the key with the API's own code; on success set the cookie and go on."""
+    """Check the key with the API's own code; on success set the cookie and go on. A form
+    another site posted is refused (403)."""
+    if not from_this_site(request):
+        return _refused_form(None)
     fields = form or {}
     target = safe_next(fields.get("next"))
     key = fields.get("key", "").strip()
@@ -89,9 +104,13 @@ def login(request: Request, form: Form) -> Response:
     return sign_in(RedirectResponse(target, status_code=303), request, key)
 
 
-@router.post("/logout")
-def logout() -> RedirectResponse:
-    """Forget the key: delete the cookie and go back to the sign-in form."""
+@router.post("/logout", response_model=None)
+def logout(request: Request, form: Form) -> Response:
+    """Forget the key: delete the cookie and go back to the sign-in form. A form without the
+    session's token, or from another site, is refused (403) and the session goes on."""
+    viewer = viewer_of(request)
+    if viewer is not None and not (from_this_site(request) and carries_token(form, viewer)):
+        return _refused_form(viewer)
     return sign_out(RedirectResponse("/ui/login", status_code=303))
 
 
@@ -259,10 +278,13 @@ def _topics(
 
 @router.post("/topics/{tag_id}/rename", response_model=None)
 def rename(request: Request, tag_id: str, form: Form) -> Response:
-    """Rename a topic (needs a write key); back to the topics page, which shows the result."""
+    """Rename a topic (needs a write key); back to the topics page, which shows the result.
+    A form without the session's token, or from another site, is refused (403)."""
     viewer = viewer_of(request)
     if viewer is None:
         return to_login(request)
+    if not (from_this_site(request) and carries_token(form, viewer)):
+        return _refused_form(viewer)
     if not viewer.can("write"):
         detail = f"Renaming a topic needs a key with scope write; this key has {viewer.scope}."
         return _topics(request, viewer, error=detail, status=403)

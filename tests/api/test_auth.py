@@ -15,31 +15,8 @@ from app.apikeys import KEY_PREFIX, authenticate, create_api_key, hash_key, revo
 from app.db.tables import ApiKey
 from app.db.types import utcnow
 from tests.api.conftest import bearer
+from tests.api.routes import PUBLIC, RANK, SCOPE_NEEDED
 
-PUBLIC = {"/healthz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
-RANK = {"read": 0, "write": 1, "admin": 2}
-SCOPE_NEEDED = {
-    ("POST", "/v1/mailboxes"): "admin",
-    ("GET", "/v1/mailboxes"): "admin",
-    ("GET", "/v1/mailboxes/{mailbox_id}"): "admin",
-    ("PATCH", "/v1/mailboxes/{mailbox_id}"): "admin",
-    ("DELETE", "/v1/mailboxes/{mailbox_id}"): "admin",
-    ("POST", "/v1/mailboxes/{mailbox_id}/sync"): "admin",
-    ("POST", "/v1/tag"): "read",
-    ("GET", "/v1/tags"): "read",
-    ("PATCH", "/v1/tags/{tag_id}"): "write",
-    ("GET", "/v1/status"): "read",
-    ("GET", "/metrics"): "read",
-    ("POST", "/v1/rebuild"): "admin",
-    ("GET", "/v1/customers"): "read",
-    ("GET", "/v1/customers/lookup"): "read",
-    ("GET", "/v1/customers/{customer_id}"): "read",
-    ("PUT", "/v1/customers/{customer_id}/outcome"): "write",
-    ("POST", "/v1/lookalike"): "read",
-    ("GET", "/v1/model"): "read",
-    ("GET", "/v1/analytics/funnel"): "read",
-    ("DELETE", "/v1/contacts/{email}"): "admin",
-}
 MAILBOX_ID = "mbx_0000000000000000000000000z"
 VALID_BODY = {"host": "127.0.0.1", "port": 1, "security": "none", "username": "u", "password": "p"}
 
@@ -185,3 +162,42 @@ def test_stale_last_use_is_refreshed(sessions: sessionmaker[Session]) -> None:
         refreshed = session.get_one(ApiKey, api_key.id).last_used_at
     assert refreshed is not None
     assert utcnow() - refreshed < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/v1/tag"), ("PATCH", "/v1/tags/topic:1"), ("POST", "/v1/mailboxes")],
+)
+def test_the_key_is_checked_before_the_body_is_read(
+    client: TestClient, keys: dict[str, str], method: str, path: str
+) -> None:
+    """Found by fuzzing: a body that is not UTF-8 was answered 400, and one that is not JSON
+    422, before the missing key was noticed."""
+    for body in (b"\xff\xfe{", b"{not json"):
+        headers = {"Content-Type": "application/json"}
+        response = client.request(method, path, content=body, headers=headers)
+        assert response.status_code == 401, response.text
+        response = client.request(method, path, content=body, headers=headers | bearer("x"))
+        assert response.status_code == 401, response.text
+    if path != "/v1/tag":
+        response = client.request(method, path, content=b"\xff", headers=bearer(keys["read"]))
+        assert response.status_code == 403, response.text
+
+
+def test_unknown_or_repeated_query_parameters_are_422(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """Found by fuzzing: a misspelt filter was ignored, so the whole list came back."""
+    headers = bearer(keys["admin"])
+    response = client.get("/v1/mailboxes", params={"limt": 5}, headers=headers)
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "invalid_request",
+        "detail": "unknown query parameter 'limt'; this endpoint takes: cursor, limit",
+    }
+    response = client.get("/v1/mailboxes?limit=5&limit=6", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "query parameter 'limit' given more than once"
+    assert client.get("/v1/status", params={"x": ""}, headers=headers).status_code == 422
+    assert client.get("/v1/mailboxes?limit=5", headers=headers).status_code == 200
+    assert client.get("/v1/mailboxes", params={"limt": 5}).status_code == 401

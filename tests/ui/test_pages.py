@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.apikeys import revoke_api_key
 from app.db.tables import ApiKey
 from app.ui._format import percent
+from app.ui._session import csrf_token
 from tests.ui.helpers import LAST_ERROR, seed_imap_mailbox, sign_in
 
 Headers = dict[str, dict[str, str]]
@@ -102,7 +103,8 @@ def test_sign_out_and_revocation_end_the_session(
 ) -> None:
     sign_in(demo_client, plain_keys["write"])
     assert demo_client.get("/ui", follow_redirects=False).status_code == 200
-    response = demo_client.post("/ui/logout", follow_redirects=False)
+    token = {"csrf": csrf_token(plain_keys["write"])}
+    response = demo_client.post("/ui/logout", data=token, follow_redirects=False)
     assert response.status_code == 303
     assert demo_client.get("/ui", follow_redirects=False).status_code == 303
     sign_in(demo_client, plain_keys["write"])
@@ -280,12 +282,18 @@ def test_renaming_a_topic(
     listed = get_json(demo_client, "/v1/tags", demo_keys["read"], kind="interest")["items"]
     first, second = listed[0]["id"], listed[1]["id"]  # whichever the clustering made
     sign_in(demo_client, plain_keys["read"])
-    refused = demo_client.post(f"/ui/topics/{first}/rename", data={"name": "Smart bulbs"})
+    read_token = {"csrf": csrf_token(plain_keys["read"])}
+    refused = demo_client.post(
+        f"/ui/topics/{first}/rename", data={"name": "Smart bulbs"} | read_token
+    )
     assert refused.status_code == 403 and "needs a key with scope write" in refused.text
-    demo_client.post("/ui/logout")
+    demo_client.post("/ui/logout", data=read_token)
     sign_in(demo_client, plain_keys["write"])
+    token = {"csrf": csrf_token(plain_keys["write"])}
     done = demo_client.post(
-        f"/ui/topics/{first}/rename", data={"name": "Smart bulbs & <b>"}, follow_redirects=False
+        f"/ui/topics/{first}/rename",
+        data={"name": "Smart bulbs & <b>"} | token,
+        follow_redirects=False,
     )
     assert done.status_code == 303
     page = demo_client.get(done.headers["location"])
@@ -303,10 +311,11 @@ def test_renaming_a_topic(
         ({"name": "x" * 201}, 422),
         ({}, 422),
     ]:
-        response = demo_client.post(f"/ui/topics/{first}/rename", data=form)
+        response = demo_client.post(f"/ui/topics/{first}/rename", data=form | token)
         assert response.status_code == status and "1 to 200 characters" in response.text
-    assert demo_client.post("/ui/topics/topic:99999/rename", data={"name": "x"}).status_code == 404
-    trait = demo_client.post("/ui/topics/trait:country:DE/rename", data={"name": "x"})
+    unknown = demo_client.post("/ui/topics/topic:99999/rename", data={"name": "x"} | token)
+    assert unknown.status_code == 404
+    trait = demo_client.post("/ui/topics/trait:country:DE/rename", data={"name": "x"} | token)
     assert trait.status_code == 409 and "only topics can be renamed" in trait.text
 
 

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from app.api.analytics import service
 from app.api.analytics.schemas import FunnelOut, GroupBy
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Sessions
+from app.api.patterns import Date
 from app.api.responses import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/analytics", tags=["analytics"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=GuardedRoute, prefix="/v1/analytics", tags=["analytics"], responses=ERROR_RESPONSES
+)
 
 
 @router.get("/funnel", dependencies=[Depends(require_scope("read"))])
 def get_funnel(
     sessions: Sessions,
     start: Annotated[
-        date | None,
+        Date | None,
         Query(alias="from", description="First contact on or after this date (UTC)."),
     ] = None,
     end: Annotated[
-        date | None, Query(alias="to", description="First contact on or before this date (UTC).")
+        Date | None, Query(alias="to", description="First contact on or before this date (UTC).")
     ] = None,
     group_by: Annotated[
         GroupBy | None, Query(description="Also give the rows per lead source, type or topic.")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.contacts.service import erase_contact
 from app.api.deps import Enrichment, Sessions
 from app.api.responses import ERROR_RESPONSES
 
 router = APIRouter(
-    tags=["privacy"], dependencies=[Depends(require_scope("admin"))], responses=ERROR_RESPONSES
+    route_class=GuardedRoute,
+    tags=["privacy"],
+    dependencies=[Depends(require_scope("admin"))],
+    responses=ERROR_RESPONSES,
 )
 
 

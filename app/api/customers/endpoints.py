@@ -6,15 +6,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.customers import service
 from app.api.customers.schemas import CustomerOut, CustomerPage, Outcome, OutcomeIn, Stage
 from app.api.deps import Enrichment, Sessions
 from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
-from app.api.responses import ERROR_RESPONSES
+from app.api.responses import BODY_ERRORS, ERROR_RESPONSES
 from app.db.repositories.customer_views import CustomerFilter
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=GuardedRoute, prefix="/v1/customers", tags=["customers"], responses=ERROR_RESPONSES
+)
 
 
 @router.get("", dependencies=[Depends(require_scope("read"))])
@@ -59,7 +61,11 @@ def get_customer(customer_id: str, sessions: Sessions) -> CustomerOut:
         return service.profile(session, service.get_customer(session, customer_id))
 
 
-@router.put("/{customer_id}/outcome", dependencies=[Depends(require_scope("write"))])
+@router.put(
+    "/{customer_id}/outcome",
+    dependencies=[Depends(require_scope("write"))],
+    responses=BODY_ERRORS,
+)
 def set_outcome(
     customer_id: str, body: OutcomeIn, sessions: Sessions, enrichment: Enrichment
 ) -> CustomerOut:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.pagination import Page
+from app.api.patterns import DateTime
 
 Stage = Literal[
     "lead", "inquiry", "quotation", "sample", "trial_order", "bulk_order", "repeat_order"
@@ -164,4 +165,6 @@ class OutcomeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome
-    at: datetime | None = Field(default=None, description="When it happened (default: now).")
+    at: DateTime | None = Field(
+        default=None, description="When it happened, with its offset (default: now)."
+    )

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Secrets, Sessions, Sync
 from app.api.mailboxes import service
 from app.api.mailboxes.schemas import (
@@ -22,9 +22,10 @@ from app.api.mailboxes.schemas import (
     SyncRequested,
 )
 from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
-from app.api.responses import ERROR_RESPONSES, error_responses
+from app.api.responses import ERROR_RESPONSES, UNREADABLE_BODY, error_responses
 
 router = APIRouter(
+    route_class=GuardedRoute,
     prefix="/v1/mailboxes",
     tags=["mailboxes"],
     dependencies=[Depends(require_scope("admin"))],
@@ -33,8 +34,8 @@ router = APIRouter(
 
 _IMAP_ERRORS: dict[int | str, dict[str, Any]] = error_responses(
     {
-        400: "`imap_auth_failed`: the server refused the login; `imap_folder_missing`: a "
-        "folder asked for does not exist; `invalid_ca_file`",
+        400: f"{UNREADABLE_BODY}; `imap_auth_failed`: the server refused the login; "
+        "`imap_folder_missing`: a folder asked for does not exist; `invalid_ca_file`",
         502: "`imap_unreachable`, or `imap_protocol_error`",
     }
 )

@@ -7,9 +7,8 @@ lengths within the columns. A bad value is ``422 invalid_request``, never a 500.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -17,95 +16,79 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
-    StringConstraints,
     model_validator,
 )
 
 from app.api.pagination import Page
+from app.api.patterns import matching, shown
 
 MAX_NAME_LENGTH = 320  # mailboxes.name holds `username@host`
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_HOST = re.compile(r"[^\s/@\\]+")
-_DOMAIN = re.compile(r"[^\s/@\\:,;]+")
-
-
-def _utf8(value: str) -> str:
-    """Reject text with lone surrogates, which JSON allows and UTF-8 cannot store."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
-
-
-def _printable(value: str) -> str:
-    """Reject control characters (and check the text is valid Unicode)."""
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    return _utf8(value)
-
-
-def _host(value: str) -> str:
-    value = _printable(value).rstrip(".")
-    if not _HOST.fullmatch(value):
-        raise ValueError("must be a host name or an IP address")
-    return value
-
-
-def _domain(value: str) -> str:
-    value = _printable(value).lstrip("@").rstrip(".")
-    if not _DOMAIN.fullmatch(value):
-        raise ValueError("must be a domain name such as example.com")
-    return value
-
-
-def _folder(value: str) -> str:
-    if "\x00" in value or "\r" in value or "\n" in value:
-        raise ValueError("must not contain NUL, CR or LF")
-    return _utf8(value)
+# each pattern is the check and what the OpenAPI document shows (app/api/patterns.py)
+_NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+_NO_NUL = r"^[^\x00]*$"
+_NO_LINE_BREAK = r"^[^\x00\r\n]*$"
+# never in a host or domain name: ASCII controls, space, DEL, C1 controls, Unicode spaces, / @ \
+_NOT_IN_NAME = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000/@\\"
+_HOST = rf"^[^{_NOT_IN_NAME}]*[^{_NOT_IN_NAME}.][^{_NOT_IN_NAME}]*$"  # not only dots
+_NOT_IN_DOMAIN = rf"{_NOT_IN_NAME}:,;"
+_DOMAIN = rf"^@*[^{_NOT_IN_DOMAIN}]*[^{_NOT_IN_DOMAIN}.][^{_NOT_IN_DOMAIN}]*$"
 
 
 def _secret(value: SecretStr) -> SecretStr:
-    text = value.get_secret_value()
-    if "\x00" in text:
-        raise ValueError("must not contain NUL")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+    matching(_NO_NUL, "must not contain NUL")(value.get_secret_value())
     return value
 
 
 Host = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=255),
-    AfterValidator(_host),
+    Field(min_length=1, max_length=255, json_schema_extra=shown(_HOST)),
+    AfterValidator(matching(_HOST, "must be a host name or an IP address")),
+    AfterValidator(lambda host: host.lower().rstrip(".")),
 ]
 Username = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_printable)
+    str,
+    Field(min_length=1, max_length=MAX_NAME_LENGTH, json_schema_extra=shown(_NO_CONTROL)),
+    AfterValidator(matching(_NO_CONTROL, "must not contain control characters")),
 ]
-Secret = Annotated[SecretStr, Field(min_length=1, max_length=16_384), AfterValidator(_secret)]
+Secret = Annotated[
+    SecretStr,
+    Field(min_length=1, max_length=16_384, json_schema_extra=shown(_NO_NUL)),
+    AfterValidator(_secret),
+]
 FolderName = Annotated[
-    str, StringConstraints(min_length=1, max_length=1000), AfterValidator(_folder)
+    str,
+    Field(min_length=1, max_length=1000, json_schema_extra=shown(_NO_LINE_BREAK)),
+    AfterValidator(matching(_NO_LINE_BREAK, "must not contain NUL, CR or LF")),
 ]
 Domain = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=253),
-    AfterValidator(_domain),
+    Field(min_length=1, max_length=253, json_schema_extra=shown(_DOMAIN)),
+    AfterValidator(matching(_DOMAIN, "must be a domain name such as example.com")),
+    AfterValidator(lambda domain: domain.lstrip("@").lower().rstrip(".")),
 ]
 CaFile = Annotated[
-    str, StringConstraints(min_length=1, max_length=4096), AfterValidator(_printable)
+    str,
+    Field(min_length=1, max_length=4096, json_schema_extra=shown(_NO_CONTROL)),
+    AfterValidator(matching(_NO_CONTROL, "must not contain control characters")),
 ]
 Folders = Annotated[list[FolderName], Field(min_length=1, max_length=100)]
 Domains = Annotated[list[Domain], Field(max_length=100)]
 SecurityMode = Literal["tls", "starttls", "none"]
 MailboxState = Literal["idle", "syncing", "error", "disabled"]
+# JSON Schema for "exactly one of" and "at most one of" two secrets given as text (not null)
+_GIVEN: dict[str, Any] = {"password": {"type": "string"}, "oauth2_token": {"type": "string"}}
+_ONE_SECRET: dict[str, Any] = {
+    "oneOf": [{"required": [name], "properties": {name: kind}} for name, kind in _GIVEN.items()]
+}
+_AT_MOST_ONE_SECRET: dict[str, Any] = {"not": {"required": list(_GIVEN), "properties": _GIVEN}}
 
 
 class MailboxCreate(BaseModel):
     """A new IMAP mailbox: where it is, how to log in, what to read."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid", hide_input_in_errors=True, json_schema_extra=_ONE_SECRET
+    )
 
     host: Host
     port: int = Field(default=993, ge=1, le=65535)
@@ -161,7 +144,9 @@ class MailboxUpdate(BaseModel):
     INBOX plus the \\Sent folder.
     """
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid", hide_input_in_errors=True, json_schema_extra=_AT_MOST_ONE_SECRET
+    )
 
     password: Secret | None = None
     oauth2_token: Secret | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Enrichment, Sessions
 from app.api.operations.service import StatusOut, pipeline_status
 from app.api.responses import ERROR_RESPONSES
@@ -14,7 +14,7 @@ from app.db.repositories.lookalike import MODEL_VERSION
 from app.enrichment.service import TOPICS_VERSION
 from app.pipeline import request_rebuild
 
-router = APIRouter(tags=["operations"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=GuardedRoute, tags=["operations"], responses=ERROR_RESPONSES)
 
 
 class RebuildAccepted(BaseModel):

@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import cast
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.responses import error_responses
 from app.metrics import CONTENT_TYPE, Metrics
 
 router = APIRouter(
+    route_class=GuardedRoute,
     tags=["operations"],
     responses=error_responses(
         {
             401: "`unauthorized`: no API key, or an unknown or revoked one",
             403: "`forbidden`: the key's scope is too small",
+            422: "`invalid_request`: a query parameter (it takes none)",
         }
     ),
 )
@@ -24,7 +26,14 @@ router = APIRouter(
 
 @router.get(
     "/metrics",
-    response_class=PlainTextResponse,
+    # a plain Response: the error bodies are JSON, only the 200 is the text format
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The Prometheus text format 0.0.4.",
+            "content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
+        }
+    },
     dependencies=[Depends(require_scope("read"))],
 )
 def get_metrics(request: Request) -> Response:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Enrichment, Sessions
-from app.api.responses import ERROR_RESPONSES, error_responses
+from app.api.responses import BODY_ERRORS, ERROR_RESPONSES, error_responses
 from app.api.scoring import service
 from app.api.scoring.schemas import LookalikeRequest, LookalikeResult, ModelOut
 
 router = APIRouter(
+    route_class=GuardedRoute,
     tags=["scoring"],
     dependencies=[Depends(require_scope("read"))],
     responses={
@@ -20,7 +21,7 @@ router = APIRouter(
 )
 
 
-@router.post("/v1/lookalike")
+@router.post("/v1/lookalike", responses=BODY_ERRORS)
 def lookalike(
     body: LookalikeRequest, sessions: Sessions, enrichment: Enrichment
 ) -> LookalikeResult:

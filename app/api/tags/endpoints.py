@@ -6,17 +6,17 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.auth import require_scope
+from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Enrichment, Sessions
 from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
-from app.api.responses import ERROR_RESPONSES, error_responses
+from app.api.responses import BODY_ERRORS, ERROR_RESPONSES, error_responses
 from app.api.tags import service
 from app.api.tags.schemas import TagPage, TagRename, TagRequest, TagResult, TagSummary
 
-router = APIRouter(tags=["tags"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=GuardedRoute, tags=["tags"], responses=ERROR_RESPONSES)
 
 
-@router.post("/v1/tag", dependencies=[Depends(require_scope("read"))])
+@router.post("/v1/tag", dependencies=[Depends(require_scope("read"))], responses=BODY_ERRORS)
 def tag(body: TagRequest, sessions: Sessions, enrichment: Enrichment) -> TagResult:
     """Read one email (text or HTML): language, intent, valid inquiry, tags. Stores nothing."""
     with sessions() as session:
@@ -41,7 +41,7 @@ def list_tags(
 @router.patch(
     "/v1/tags/{tag_id}",
     dependencies=[Depends(require_scope("write"))],
-    responses=error_responses({409: "`tag_not_renamable`: a trait tag"}),
+    responses={**BODY_ERRORS, **error_responses({409: "`tag_not_renamable`: a trait tag"})},
 )
 def rename_tag(tag_id: str, body: TagRename, sessions: Sessions) -> TagSummary:
     """Rename a topic; the name is kept when topics are re-clustered."""

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.api.patterns import ONE_LINE, matching, shown
+
+# a header of the email made from the request: one line
+OneLine = Annotated[
+    str,
+    Field(json_schema_extra=shown(ONE_LINE)),
+    AfterValidator(matching(ONE_LINE, "must be one line")),
+]
 
 EMAIL_TEXT_MAX_CHARS = 200_000
 """The most characters of one email's text an endpoint reads (a long thread's worth; at 12
@@ -14,13 +25,13 @@ class TagRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    subject: str | None = Field(default=None, max_length=2_000)
+    subject: OneLine | None = Field(default=None, max_length=2_000)
     body: str = Field(
         min_length=1,
         max_length=EMAIL_TEXT_MAX_CHARS,
         description="The email's text or HTML, at most 200,000 characters.",
     )
-    sender: str | None = Field(default=None, alias="from", max_length=320)
+    sender: OneLine | None = Field(default=None, alias="from", max_length=320)
 
 
 class Evidence(BaseModel):

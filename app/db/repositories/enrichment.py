@@ -23,6 +23,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
@@ -271,18 +272,23 @@ class EnrichmentRepository:
         return None if row is None else row.value
 
     def set_state(self, key: str, value: str) -> None:
-        """Set a pipeline value."""
-        row = self.session.get(PipelineState, key)
-        if row is None:
-            self.session.add(PipelineState(key=key, value=value))
-        else:
-            row.value = value
+        """Set a pipeline value in one upsert, so that another transaction setting or clearing
+        the same key meanwhile cannot make it fail (a row loaded in this session is refreshed)."""
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(PipelineState).values(key=key, value=value)
+        statement = statement.on_conflict_do_update(
+            index_elements=[PipelineState.key], set_={"value": value}
+        )
+        self.session.scalars(
+            statement.returning(PipelineState), execution_options={"populate_existing": True}
+        ).all()
 
     def clear_state(self, key: str, value: str) -> None:
-        """Remove a pipeline value if it still is ``value``."""
-        row = self.session.get(PipelineState, key)
-        if row is not None and row.value == value:
-            self.session.delete(row)
+        """Remove a pipeline value if it still is ``value`` (one DELETE: no error when another
+        transaction removed or changed it meanwhile)."""
+        self.session.execute(
+            delete(PipelineState).where(PipelineState.key == key, PipelineState.value == value)
+        )
 
     def unsynced_mailboxes(self) -> int:
         """IMAP mailboxes that were never synced and are not disabled or in error."""
