@@ -3,13 +3,14 @@ finish, then build the same mail once more without kills and compare.
 
 Kills are aimed: targets go round the phases in a seeded random order; before each, the
 driver makes its phase happen if it is not under way (a wave of new mail for a fetch, a
-commit or enrichment; a folder recreated on dovecot for a UIDVALIDITY reset, or for a
-fetch once no wave is left; a rebuild requested through the API for clustering and
-profile refresh), waits until :class:`~tests.soak.phases.Observer` sees it, waits a random
-time within it, and kills if it is still under way. An open write transaction and an API
-write in flight are instants: the driver polls for them alone and kills at once. The
-phases a kill counts in are told right after it, from the store as the dead process left
-it (what was behind, waiting or due at the instant of the kill), with the one aimed at.
+commit or enrichment; a folder recreated on dovecot for a UIDVALIDITY reset, and for a
+fetch or commit once one wave is left, kept for enrichment; a rebuild requested through
+the API for clustering and profile refresh), waits until
+:class:`~tests.soak.phases.Observer` sees it, waits a random time within it, and kills if
+it is still under way. An open write transaction and an API write in flight are instants:
+the driver polls for them alone and kills at once. The phases a kill counts in are told
+right after it, from the store as the dead process left it (what was behind, waiting or
+due at the instant of the kill), with the one aimed at.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ from tests.soak.phases import (
 from tests.soak.services import Service
 from tests.soak.writer import Writer
 
-_DELAYS = {FETCH: 0.3, ENRICHMENT: 2.0, CLUSTERING: 3.0, PROFILES: 0.5, UIDVALIDITY: 0.05}
-"""The longest random wait (seconds) between seeing a phase and killing in it."""
+SPANS = {FETCH: 0.3, ENRICHMENT: 2.0, CLUSTERING: 3.0, PROFILES: 1.0, UIDVALIDITY: 0.05}
+"""The first guess of how long (seconds) each phase lasts once seen: a kill comes at a
+random time within it. The guess learns: it shrinks to the wait that outlasted the phase,
+and grows by half when the phase outlasted the wait."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Soak:
     patience: float
     kills: list[Kill] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    spans: dict[str, float] = field(default_factory=lambda: dict(SPANS))
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -106,7 +110,7 @@ class Soak:
         if target in seen:
             return True
         if target in (FETCH, COMMIT) and FETCH not in seen:
-            if self.waves.left:
+            if self.waves.left > 1:  # the last wave is kept for enrichment
                 self._append()
             else:
                 self._recreate()
@@ -136,27 +140,32 @@ class Soak:
         return target in self.observer.pipeline()
 
     def _aim(self, target: str) -> bool:
-        """Wait until ``target`` is under way, then a random time within it (none for an
-        open write transaction or a write in flight: instants); True when it still is then,
+        """Wait until ``target`` is under way, then a random time within its span (none for
+        an open write transaction or a write in flight: instants); True when it still is then,
         False when it cannot happen any more. A phase missed (over before the wait ended) is
-        made to happen again every 10 s."""
+        made to happen again every 5 s."""
         deadline = time.monotonic() + self.patience
-        again = time.monotonic() + 10
+        again = time.monotonic() + 5
         while True:
             assert time.monotonic() < deadline, f"{target} never came\n{self.service.tail()}"
             if time.monotonic() > again:
-                again = time.monotonic() + 10
+                again = time.monotonic() + 5
                 if not self._trigger(target):
                     return False
             if self._under_way(target):
-                delay = _DELAYS.get(target, 0.0)
-                if not delay:
+                span = self.spans.get(target, 0.0)
+                if not span:
                     return True
-                time.sleep(self.rng.uniform(0.0, delay))
+                delay = self.rng.uniform(0.0, span)
+                time.sleep(delay)
                 if self._under_way(target):
+                    self.spans[target] = min(span * 1.5, 120.0)
                     return True
-            if target not in (COMMIT, API_WRITES):
+                self.spans[target] = delay  # it was over sooner: aim within less
+            if target in (FETCH, UIDVALIDITY):
                 time.sleep(0.005)
+            elif target not in (COMMIT, API_WRITES):
+                time.sleep(0.1)
 
     def _kill(self, target: str) -> None:
         """Kill now; the phases are told after the kill (from the store, as the killed
@@ -190,9 +199,11 @@ class Soak:
             self.service.start()
 
     def finish(self) -> dict[str, Any]:
-        """Stop writing, put the rest of the mail on the server, wait until everything is
-        stored and settled, rebuild, and wait again; the final status."""
+        """Stop writing (ending with outcomes enough to train on), put the rest of the mail
+        on the server, wait until everything is stored and settled, rebuild, and wait
+        again; the final status."""
         self.writer.stop()
+        self.writer.anchor()
         while self.waves.left:
             self._append()
         return converge(self.service, self.observer, self.admin, self.patience)
@@ -240,7 +251,7 @@ def clean_run(
     service.wait("every folder stored", lambda: not observer.behind(), seconds)
     settled(service, admin, seconds)
     with observer.sessions() as session:
-        ids = dict(session.execute(select(Customer.key, Customer.id)).tuples().all())
+        ids = dict(session.execute(select(Customer.key, Customer.id)).all())
     for key, (value, at) in sorted(outcomes.items()):
         body = {"outcome": value, "at": at}
         service.call("PUT", f"/v1/customers/{ids[key]}/outcome", admin, json=body)

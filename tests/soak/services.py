@@ -45,12 +45,14 @@ class Service:
         self._started = 0
         self._current: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: dict[str, Path] = {}
+        self._loaded: set[str] = set()
 
     def _start(self, role: str, *args: str) -> None:
         self._started += 1
         name = f"{self._started:03d}-{role}"
         self._current[role] = self.children.start(name, *args)
         self._logs[role] = self.children.logs / f"{name}.log"
+        self._loaded.discard(role)
 
     def start(self) -> None:
         """Start what is not running (everything at first), and wait for the API."""
@@ -80,7 +82,10 @@ class Service:
         """Whether a running enrichment has its sentence model loaded (in the embedded
         mode, the API's process; else any worker's)."""
         roles = [r for r in self._current if r.startswith("worker")] if self.workers else ["api"]
-        return any(MODEL_LOADED in self._logs[role].read_text(errors="replace") for role in roles)
+        for role in set(roles) - self._loaded:
+            if MODEL_LOADED in self._logs[role].read_text(errors="replace"):
+                self._loaded.add(role)
+        return bool(self._loaded.intersection(roles))
 
     def victim(self, rng: random.Random) -> str:
         """What a kill hits: the service (embedded), else one of the workers at random."""

@@ -69,6 +69,21 @@ class Writer:
                     self._patch(client)
                 self._stop.wait(self.rng.uniform(0.0, 0.3))
 
+    def anchor(self, each: int = 5) -> None:
+        """After :meth:`stop`: set ``each`` of the customers written to won and as many lost
+        (acknowledged writes like the others), so that the final outcomes can always be
+        trained on. Otherwise a store whose last outcomes are too few keeps the model of
+        earlier ones, which depends on when retraining happened to run."""
+        with httpx.Client(base_url=self.base, headers=self.headers, timeout=60) as client:
+            self._list(client)
+            chosen = sorted(self._ids)[: 2 * each]
+            assert len(chosen) == 2 * each, f"only {len(self._ids)} customers to write to"
+            for n, customer in enumerate(chosen):
+                written = ("won" if n < each else "lost", _DAY)
+                body = {"outcome": written[0], "at": written[1].isoformat()}
+                assert self._send(client, "PUT", f"/v1/customers/{customer}/outcome", body)
+                self._attempts[customer].append((written, True))
+
     def _list(self, client: httpx.Client) -> None:
         try:
             answer = client.get("/v1/customers", params={"limit": self.customers})
