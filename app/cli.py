@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from app.cli_support import (
     check_port,
     enrich_and_profile,
     err,
+    exit_on_signals,
     fail,
     load_settings,
     progress,
@@ -199,26 +199,24 @@ def sync_command(
 
     IDLE is used where offered. Several mailboxes are synced at the same time. Network
     errors are retried with backoff; a mailbox whose login fails waits until its
-    credentials change.
+    credentials change. SIGTERM or Ctrl-C stops it after the batches in flight (exit
+    status 143 or 130).
     """
     settings = load_settings()
     try:
         runner = _runner(settings)
     except LeadlensError as exc:
         raise fail(str(exc)) from None
-    if not once:
-        runner.start()
-        err.print("syncing every mailbox; Ctrl-C to stop", highlight=False)
-        stopped = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stopped.set())
-        stopped.wait()
-        runner.stop()
-        return
-    try:
-        results = sync_once(runner)
-    finally:
-        runner.stop()
+    with exit_on_signals():
+        try:
+            if not once:
+                runner.start()
+                err.print("syncing every mailbox; Ctrl-C to stop", highlight=False)
+                while True:
+                    signal.pause()
+            results = sync_once(runner)
+        finally:
+            runner.stop()
     for r in results:
         outcome = f"error: {r.error}" if r.error else "ok"
         typer.echo(
@@ -245,7 +243,8 @@ def serve(
 
     Embedded default: every mailbox is kept in sync and its new mail enriched in this one
     process. With LEADLENS_BROKER_URL set this is only the API, queueing the work for
-    `leadlens worker`.
+    `leadlens worker`. SIGTERM or Ctrl-C stops it after the batches in flight (exit
+    status 143 or 130).
     """
     settings = load_settings()
     try:
@@ -255,10 +254,11 @@ def serve(
     except LeadlensError as exc:
         raise fail(str(exc)) from None
     check_port(host or settings.host, port or settings.port)
-    if settings.broker_url:
-        serve_with_broker(settings, sessions, host, port)
-        return
-    serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)
+    with exit_on_signals():
+        if settings.broker_url:
+            serve_with_broker(settings, sessions, host, port)
+            return
+        serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)
 
 
 cli.add_typer(apikey_cli, name="apikey")

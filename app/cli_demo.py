@@ -11,7 +11,6 @@ from __future__ import annotations
 import imaplib
 import secrets
 import shlex
-import signal
 from collections import Counter
 from contextlib import ExitStack
 from datetime import datetime
@@ -20,7 +19,6 @@ from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from types import FrameType
 from typing import Annotated
 
 import typer
@@ -35,6 +33,7 @@ from app.cli_support import (
     check_port,
     enrich_and_profile,
     err,
+    exit_on_signals,
     fail,
     load_settings,
     progress,
@@ -222,11 +221,6 @@ def _over_imap(
     return _sync(settings, sessions, ids, total)
 
 
-def _terminated(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM unwinds like Ctrl-C, so that cleanup (stopping dovecot) runs; exit 143."""
-    raise SystemExit(128 + signum)
-
-
 def _summary(sessions: sessionmaker[Session]) -> tuple[str, str | None]:
     """A line about what the store now holds, and the id of the best-scored open lead."""
     with sessions() as session:
@@ -295,7 +289,7 @@ def demo_command(
     if via is Via.IMAP and binary is None:
         raise fail(f"--via imap needs dovecot: {_INSTALL}")
     with ExitStack() as stack:
-        stack.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _terminated))
+        stack.enter_context(exit_on_signals())
         try:
             engine = create_db_engine(settings.database_url)
             SecretBox.from_settings(settings).check()

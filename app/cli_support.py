@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import errno
 import logging
+import signal
 import socket
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -43,6 +46,31 @@ def fail(message: str) -> typer.Exit:
     """Print ``message`` as an error on stderr; raise the returned exit (code 1)."""
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+"""The signals that stop a command cleanly: what ``docker stop`` and systemd send, and Ctrl-C."""
+
+
+def _stopped_by(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """While inside, SIGTERM and SIGINT raise ``SystemExit(128 + signal)`` in the main thread:
+    the command unwinds as from an error, so every ``finally`` runs (stopping sync,
+    enrichment, the parser processes, the demo's dovecot), and its exit status says which
+    signal stopped it (143, 130). uvicorn handles both itself while it serves, then raises
+    the signal again once it has shut down: it reaches this handler then, not the default
+    one, which would end the process before any cleanup. The handlers in force before are
+    restored on the way out."""
+    previous = {signum: signal.signal(signum, _stopped_by) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def check_port(host: str, port: int) -> None:
@@ -123,7 +151,8 @@ def sync_once(
 ) -> list[MailboxResult]:
     """Sync the mailboxes (every syncable one by default) once with ``runner``, showing on
     stderr how many new messages are stored; ``expected``: how many the mailboxes will hold
-    in all when done, when that is known. Results in mailbox order."""
+    in all when done, when that is known. Results in mailbox order. Interrupted (a stop
+    signal), it stops ``runner`` after the batches in flight and re-raises."""
     ids = runner.mailbox_ids() if mailbox_ids is None else mailbox_ids
 
     def stored() -> int:
@@ -134,8 +163,12 @@ def sync_once(
     total = None if expected is None else max(0, expected - before)
     with ThreadPoolExecutor(max_workers=1) as pool, progress("syncing", total) as syncing:
         future = pool.submit(runner.run_once, ids)
-        while not wait([future], timeout=0.5).done:
-            syncing.update(stored() - before)
+        try:
+            while not wait([future], timeout=0.5).done:
+                syncing.update(stored() - before)
+        except BaseException:  # a stop signal (see exit_on_signals): end the batch in flight
+            runner.stop()
+            raise
         results = future.result()
         syncing.update(sum(result.stored.imported for result in results))
     return results

@@ -72,7 +72,8 @@ def worker_command(
 
     It takes its tasks from LEADLENS_BROKER_URL and rebuilds topics and profiles too; any
     number may run, on any machine sharing the database. Tasks are acknowledged when
-    done: one a killed worker held goes to another worker.
+    done: one a killed worker held goes to another worker. SIGTERM or Ctrl-C stops it
+    after the tasks in flight (Celery's warm shutdown: exit status 0, or 1 after Ctrl-C).
     """
     names = [name.strip() for name in queues.split(",") if name.strip()]
     unknown = sorted(set(names) - set(QUEUES))

@@ -21,6 +21,7 @@ from app.demo.imap_server import HOST, find_dovecot, free_port, port_open
 from app.settings import Settings
 from tests.cli import leadlens
 from tests.conftest import REPO_ROOT, skip_or_fail
+from tests.processes import left_after, processes_with
 
 SECRET = "demo test key"
 SUMMARY = re.compile(r"(\d+) customers \((\d+) won, (\d+) lost, (\d+) open\), .*")
@@ -131,7 +132,8 @@ def test_demo_syncs_through_dovecot_serves_it_and_stops_it(
 
 def _serve_then_terminate(url: str, folder: Path) -> tuple[str, int]:
     """Run the demo again, serving: while it serves, dovecot runs and the mailboxes are
-    synced from it; SIGTERM ends both. Returns its stderr and dovecot's port."""
+    synced from it; SIGTERM ends both, and every process of the demo. Returns its stderr and
+    dovecot's port."""
     port = free_port()
     out, err = folder / "serve.out", folder / "serve.err"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
@@ -160,8 +162,12 @@ def _serve_then_terminate(url: str, folder: Path) -> tuple[str, int]:
                 pass
             assert time.monotonic() < deadline, err.read_text()
             time.sleep(0.2)
+        running = processes_with(f"LEADLENS_DATABASE_URL={url}")
+        assert process.pid in running, running
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 128 + signal.SIGTERM, err.read_text()
+        # dovecot, sync, enrichment and any parser process ended with it
+        assert left_after(f"LEADLENS_DATABASE_URL={url}") == {}, running
     finally:
         if process.poll() is None:
             process.kill()

@@ -8,6 +8,7 @@ results.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -59,11 +60,13 @@ def enrich_pending(
     batch_size: int = 256,
     on_progress: Callable[[int], None] | None = None,
     metrics: Metrics | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Enrich every message stored and not enriched yet; returns how many were enriched
-    (each committed batch timed as ``enrich_batch`` in ``metrics``)."""
+    """Enrich every message stored and not enriched yet, or until ``stop`` is set (checked
+    between batches); returns how many were enriched (each committed batch timed as
+    ``enrich_batch`` in ``metrics``)."""
     done = 0
-    while True:
+    while stop is None or not stop.is_set():
         started = time.perf_counter()
         with sessions() as session:
             repository = EnrichmentRepository(session)
@@ -75,6 +78,7 @@ def enrich_pending(
         done += len(rows)
         if on_progress is not None:
             on_progress(len(rows))
+    return done
 
 
 def pending_ids(sessions: sessionmaker[Session], limit: int) -> list[str]:

@@ -65,13 +65,20 @@ class EnrichmentRunner:
                 log.info("sentence model loaded: %s", self._embedder.version)
             return self._embedder
 
-    def enrich_now(self) -> int:
+    def enrich_now(self, stop: threading.Event | None = None) -> int:
         """Enrich everything pending, re-cluster if due, rebuild stale profiles, retrain the
         lookalike if due (always after a requested rebuild, which is then marked done in the
-        store, see :func:`app.pipeline.rebuild_done`); returns messages enriched."""
+        store, see :func:`app.pipeline.rebuild_done`); returns messages enriched. Once
+        ``stop`` is set it returns after the enrichment batch in flight."""
         done = enrich_pending(
-            self.sessions, self.embedder(), self.settings.enrich_batch_size, metrics=self.metrics
+            self.sessions,
+            self.embedder(),
+            self.settings.enrich_batch_size,
+            metrics=self.metrics,
+            stop=stop,
         )
+        if stop is not None and stop.is_set():
+            return done
         mark = rebuild_requested(self.sessions)
         requested = self._rebuild.is_set() or mark is not None
         if requested or needs_rebuild(self.sessions):
@@ -132,7 +139,7 @@ class EnrichmentRunner:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.enrich_now()
+                self.enrich_now(self._stop)
             except Exception:
                 log.exception("enrichment failed; retrying later")
                 self.metrics.task_failed("enrich_pending")
@@ -140,7 +147,8 @@ class EnrichmentRunner:
             self._wake.clear()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop the background thread after the batch in flight."""
+        """Stop the background thread after the enrichment batch in flight (or the
+        clustering, profiling or training in flight), waiting up to ``timeout`` seconds."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

@@ -188,12 +188,13 @@ class SyncRunner:
             return list(SyncRepository(session).syncable_mailbox_ids())
 
     def run_once(self, mailbox_ids: Iterable[str] | None = None) -> list[MailboxResult]:
-        """Sync each mailbox once, several at a time; results in mailbox order."""
+        """Sync each mailbox once, several at a time; results in mailbox order. `stop()`
+        ends it after the batches in flight (the folders it did not finish are incomplete)."""
         ids = list(self.mailbox_ids() if mailbox_ids is None else mailbox_ids)
         if not ids:
             return []
         with ThreadPoolExecutor(max_workers=self.settings.sync_concurrency) as pool:
-            results = list(pool.map(self.sync_one, ids))
+            results = list(pool.map(lambda mailbox_id: self.sync_one(mailbox_id, self._stop), ids))
         return [r for r in results if r is not None]
 
     def start(self) -> None:

@@ -1,4 +1,7 @@
-"""A sync killed with SIGKILL at random moments loses nothing and doubles nothing."""
+"""Killed with SIGKILL at random moments, the service loses nothing, doubles nothing and
+leaves no process behind: `leadlens sync --once` killed mid-sync, and the CI-sized kill
+soak of `leadlens serve` (bench/soak.py runs the long one), killed in every phase of its
+work and then compared with a clean run of the same mail."""
 
 from __future__ import annotations
 
@@ -9,12 +12,18 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.db.session import create_db_engine, session_factory
+from app.demo import generate
 from app.settings import Settings
 from tests.conftest import REPO_ROOT
+from tests.processes import left_after
 from tests.servers.dovecot import Account, DovecotServer
+from tests.soak.driver import per_phase
+from tests.soak.phases import PHASES
+from tests.soak.run import soak
 from tests.sync.conftest import add_mailbox, corpus, server_hashes, stored_hashes
 
 KILLS = 12
@@ -37,7 +46,10 @@ def test_sigkill_at_random_moments_then_resume_stores_exactly_the_server(
         **os.environ,
         "LEADLENS_DATABASE_URL": settings.database_url,
         "LEADLENS_SECRET_KEY": "kill-test-secret",
-        "LEADLENS_SYNC_BATCH_SIZE": "25",
+        # batches parsed by the parser processes (at least MIN_POOLED_BATCH), which must
+        # end with the killed sync
+        "LEADLENS_SYNC_BATCH_SIZE": "40",
+        "LEADLENS_PARSE_WORKERS": "2",
         "LEADLENS_LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "app", "sync", "--once"]
@@ -58,6 +70,7 @@ def test_sigkill_at_random_moments_then_resume_stores_exactly_the_server(
             break
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert left_after(f"LEADLENS_DATABASE_URL={settings.database_url}") == {}
         hashes = stored_hashes(sessions, mailbox_id)
         assert len(hashes) == len(set(hashes)), "a killed sync left a duplicate"
         kills.append(len(hashes))
@@ -73,3 +86,42 @@ def test_sigkill_at_random_moments_then_resume_stores_exactly_the_server(
     assert len(hashes) == len(set(hashes)) == TOTAL
     assert sorted(hashes) == sorted(server_hashes(dovecot, user))
     engine.dispose()
+
+
+SOAK_CUSTOMERS = 20
+"""~250 messages of demo mail: enough to be clustered (200), small enough for CI."""
+SOAK_KILLS = 8
+NOW = datetime(2025, 6, 2, tzinfo=UTC)
+"""The demo mail's "today": fixed, so that no profile depends on the day of the run."""
+
+
+def test_serve_killed_in_every_phase_ends_as_a_clean_run_does(
+    dovecot: DovecotServer, sqlite_template: Path, tmp_path: Path
+) -> None:
+    urls = []
+    for name in ("soak", "clean"):
+        shutil.copyfile(sqlite_template, tmp_path / f"{name}.db")
+        urls.append(f"sqlite:///{tmp_path / name}.db")
+    mail = generate(SOAK_CUSTOMERS, seed=5, now=NOW)
+    figures = soak(
+        dovecot,
+        mail,
+        (urls[0], urls[1]),
+        tmp_path,
+        kills=SOAK_KILLS,
+        waves=3,
+        seed=20261207,
+        patience=300,
+    )
+    # one round of targets covers every phase; each kill counts in its target's at least
+    assert len(figures.kills) == SOAK_KILLS and not figures.skipped
+    assert set(per_phase(figures.kills)) == set(PHASES)
+    assert [(kill.left, kill.integrity) for kill in figures.kills] == [(0, "ok")] * SOAK_KILLS
+    assert figures.messages == sum(len(m) for m in mail.mail.values()) >= 200
+    assert (figures.stored, figures.lost, figures.duplicated) == (figures.messages, 0, 0)
+    assert (figures.unenriched, figures.enrichment_differs) == (0, 0)
+    assert all(figures.equal.values()), (figures.equal, figures.differences)
+    _, acknowledged, lost = figures.writes
+    assert acknowledged > 0 and lost == 0, figures.writes
+    assert figures.integrity == "ok"
+    assert (figures.stop_status, figures.left_after_stop) == (143, 0)

@@ -20,9 +20,6 @@ counterpart in the other.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from email.parser import BytesHeaderParser
-from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
@@ -31,25 +28,18 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.session import create_db_engine, session_factory
-from app.db.tables import (
-    Customer,
-    CustomerTag,
-    Mailbox,
-    Message,
-    MessageTopic,
-    PipelineState,
-    Topic,
-)
-from app.demo import DemoCorpus, generate
-from app.enrichment.service import TOPICS_FIT_SIZE
+from app.db.tables import Customer, Message
+from app.demo import generate
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 from models.embedder import Embedder
-from tests.servers.dovecot import Account, DovecotServer
+from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer
+from tests.soak.checks import built
+from tests.soak.mail import seed_accounts
 from tests.sync.conftest import add_mailbox
 from tests.workers.support import (
     SECRET,
@@ -62,80 +52,12 @@ from tests.workers.support import (
 pytestmark = pytest.mark.postgres
 
 CUSTOMERS = 30
-_HEADERS = BytesHeaderParser()
-
-Keywords = tuple[str, ...]
-ContentKey = tuple[str, str]
-"""(raw SHA-256, mailbox name): the same message in either store."""
-
-
-@dataclass(frozen=True)
-class Built:
-    """What a store built: customer keys, trait tag ids and stage by customer key; the
-    (keywords, size) of each topic, the messages the last fit covered, each message's topic
-    (by keywords) and confidence, and each customer's interest tags (by topic keywords)."""
-
-    customers: set[str]
-    traits: dict[str, set[str]]
-    stages: dict[str, str]
-    topics: list[tuple[Keywords, int]]
-    fit_size: int
-    members: dict[ContentKey, tuple[Keywords | None, float]]
-    interests: dict[str, set[Keywords]]
 
 
 @pytest.fixture
 def pg_urls(postgres_server: PostgresServer, postgres_template: str) -> Iterator[list[str]]:
     """Two fresh migrated PostgreSQL databases: the embedded store and the workers' store."""
     yield from fresh_databases(postgres_server, postgres_template, 2, "modes")
-
-
-def _seed(server: DovecotServer, corpus: DemoCorpus) -> list[Account]:
-    """One account per rep: inbound mail in INBOX, the rep's own in Sent."""
-    accounts = []
-    for rep in corpus.reps:
-        account = server.new_account()
-        folders: dict[str, list[bytes]] = {"INBOX": [], "Sent": []}
-        for raw in corpus.mail[rep]:
-            sender = parseaddr(str(_HEADERS.parsebytes(raw)["From"]))[1]
-            folders["Sent" if sender == rep else "INBOX"].append(raw)
-        for folder, mail in folders.items():
-            server.append(account.username, folder, mail)
-        accounts.append(account)
-    return accounts
-
-
-def _built(sessions: sessionmaker[Session]) -> Built:
-    """Customers, their tags and stages, the topics and every message's place in them."""
-    with sessions() as session:
-        customers = {c.id: c for c in session.scalars(select(Customer))}
-        topics = {t.id: (tuple(t.keywords), t.size) for t in session.scalars(select(Topic))}
-        traits: dict[str, set[str]] = {c.key: set() for c in customers.values()}
-        interests: dict[str, set[Keywords]] = {c.key: set() for c in customers.values()}
-        for tag in session.scalars(select(CustomerTag)):
-            key = customers[tag.customer_id].key
-            if tag.kind == "trait":
-                traits[key].add(tag.tag_id)
-            else:
-                interests[key].add(topics[int(tag.tag_id.removeprefix("topic:"))][0])
-        assigned = (
-            select(Message.raw_sha256, Mailbox.name, MessageTopic.topic_id, MessageTopic.confidence)
-            .join(Message, Message.id == MessageTopic.message_id)
-            .join(Mailbox, Mailbox.id == Message.mailbox_id)
-        )
-        members = {
-            (sha, mailbox): (None if topic is None else topics[topic][0], confidence)
-            for sha, mailbox, topic, confidence in session.execute(assigned)
-        }
-        return Built(
-            customers=set(traits),
-            traits=traits,
-            stages={c.key: c.stage for c in customers.values()},
-            topics=sorted(topics.values()),
-            fit_size=int(session.get_one(PipelineState, TOPICS_FIT_SIZE).value),
-            members=members,
-            interests=interests,
-        )
 
 
 def _count(sessions: sessionmaker[Session], *where: ColumnElement[bool]) -> int:
@@ -202,7 +124,7 @@ def test_workers_build_the_profiles_and_topics_of_the_embedded_mode(
     tmp_path: Path,
 ) -> None:
     corpus = generate(CUSTOMERS, seed=11)
-    accounts = _seed(dovecot, corpus)
+    accounts = seed_accounts(dovecot, corpus)
     embedded_url, workers_url = pg_urls
     settings = Settings(secret_key=SecretStr(SECRET))
     for url in pg_urls:
@@ -218,7 +140,7 @@ def test_workers_build_the_profiles_and_topics_of_the_embedded_mode(
     _workers(workers_url, redis_url, total, tmp_path)
 
     engines = [create_db_engine(url) for url in pg_urls]
-    embedded, workers = (_built(session_factory(engine)) for engine in engines)
+    embedded, workers = (built(session_factory(engine)) for engine in engines)
     for engine in engines:
         engine.dispose()
     assert len(embedded.topics) >= 2, "the embedded run clustered no topics"

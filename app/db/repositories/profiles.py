@@ -239,7 +239,7 @@ class ProfileRepository:
         ).where(Customer.profiled_at.is_not(None))
         rows: list[Row[Any]] = []
         if customer_ids is None:
-            rows.extend(self.session.execute(query.order_by(Customer.id)))
+            rows.extend(self.session.execute(query.order_by(Customer.key)))
         else:
             for chunk in chunks(customer_ids):
                 rows.extend(self.session.execute(query.where(Customer.id.in_(chunk))))

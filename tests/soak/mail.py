@@ -1,0 +1,116 @@
+"""The soak's mail on dovecot: the demo generator's mailboxes, one account per rep (inbound
+mail in INBOX, the rep's own in Sent), appended in chronological waves, and folders
+recreated under a new UIDVALIDITY."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.parser import BytesHeaderParser
+from email.utils import parseaddr
+
+from app.demo import DemoCorpus
+from tests.servers.dovecot import Account, DovecotServer
+
+FOLDERS = ("INBOX", "Sent")
+_HEADERS = BytesHeaderParser()
+
+Position = tuple[int, int]
+"""(UIDVALIDITY, highest UID) of a folder: where a complete sync of it stands."""
+
+
+def split_by_folder(corpus: DemoCorpus, rep: str) -> dict[str, list[bytes]]:
+    """A rep's mail by folder: what the rep sent in Sent, the rest in INBOX, oldest first."""
+    folders: dict[str, list[bytes]] = {folder: [] for folder in FOLDERS}
+    for raw in corpus.mail[rep]:
+        sender = parseaddr(str(_HEADERS.parsebytes(raw)["From"]))[1]
+        folders["Sent" if sender == rep else "INBOX"].append(raw)
+    return folders
+
+
+def seed_accounts(server: DovecotServer, corpus: DemoCorpus) -> list[Account]:
+    """One new account per rep holding all of that rep's mail; the accounts, in rep order."""
+    accounts = []
+    for rep in corpus.reps:
+        account = server.new_account()
+        for folder, mail in split_by_folder(corpus, rep).items():
+            server.append(account.username, folder, mail)
+        accounts.append(account)
+    return accounts
+
+
+@dataclass
+class Waves:
+    """The corpus on ``server`` in ``count`` waves: one account per rep, each wave the next
+    slice (in time) of every rep's INBOX and Sent. Nothing is on the server until
+    :meth:`append_next`."""
+
+    server: DovecotServer
+    corpus: DemoCorpus
+    count: int
+    accounts: list[Account] = field(init=False)
+    appended: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.accounts = [self.server.new_account() for _ in self.corpus.reps]
+        self._slices = {
+            account.username: split_by_folder(self.corpus, rep)
+            for account, rep in zip(self.accounts, self.corpus.reps, strict=True)
+        }
+
+    @property
+    def total(self) -> int:
+        """Messages of the whole corpus."""
+        return sum(len(mail) for mail in self.corpus.mail.values())
+
+    @property
+    def left(self) -> int:
+        """Waves not appended yet."""
+        return self.count - self.appended
+
+    def append_next(self) -> int:
+        """Append the next wave to every account's folders; how many messages it held."""
+        wave, self.appended = self.appended, self.appended + 1
+        added = 0
+        for user, folders in self._slices.items():
+            for folder, mail in folders.items():
+                start, stop = (len(mail) * n // self.count for n in (wave, wave + 1))
+                self.server.append(user, folder, mail[start:stop])
+                added += stop - start
+        return added
+
+    def recreate(self, user: str, folder: str) -> Position:
+        """Delete ``folder`` of ``user`` and create it again with the same messages in the
+        same order: a new UIDVALIDITY, so a sync must read it all again. Its new position
+        (UIDs start again at 1), known before the messages are back, so that the caller
+        can watch them being read at once."""
+        with self.server.client(user) as client:
+            client.select_folder(folder, readonly=True)
+            uids = client.search("ALL")
+            raws = [data[b"BODY[]"] for data in client.fetch(uids, ["BODY.PEEK[]"]).values()]
+            old = client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+            client.close_folder()
+            client.delete_folder(folder)
+            client.create_folder(folder)
+            new = client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+        assert new != old, f"{folder} of {user} kept UIDVALIDITY {old}"
+        self.server.append(user, folder, raws)
+        return int(new), len(raws)
+
+    def fullest(self, folder: str) -> str:
+        """The user whose ``folder`` holds the most messages (the longest to read again)."""
+        positions = self.positions()
+        sizes = {user: last for (user, name), (_, last) in positions.items() if name == folder}
+        return max(sizes, key=sizes.__getitem__)
+
+    def positions(self) -> dict[tuple[str, str], Position]:
+        """Each (user, folder): its UIDVALIDITY and highest UID (0 when empty) now."""
+        found = {}
+        for account in self.accounts:
+            with self.server.client(account.username) as client:
+                for folder in FOLDERS:
+                    status = client.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT"])
+                    found[(account.username, folder)] = (
+                        int(status[b"UIDVALIDITY"]),
+                        int(status[b"UIDNEXT"]) - 1,
+                    )
+        return found
