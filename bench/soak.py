@@ -1,7 +1,7 @@
 """Kill soak: the service SIGKILLed at ≥ 50 random moments of every phase of its work, then
 compared with the mail server and with a clean run.
 
-Usage: python bench/soak.py [--customers 1700] [--kills 50] [--waves 14] [--seed 1]
+Usage: python bench/soak.py [--customers 1700] [--kills 50] [--waves 20] [--seed 1]
        python bench/soak.py --postgres --workers 2 [...]
 
 The demo generator's mail of ``--customers`` customers (~12.5 messages each: 1,700 give
@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.cli_support import exit_on_signals
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine
 from app.demo import generate
@@ -97,26 +98,14 @@ def report(figures: Figures, mode: str) -> None:
     print(f"wall time: soak {figures.seconds:.0f} s, clean run {figures.clean_seconds:.0f} s")
 
 
-def main() -> None:
-    """Run one soak and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--customers", type=int, default=1700)
-    parser.add_argument("--kills", type=int, default=50)
-    parser.add_argument("--waves", type=int, default=14)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--patience", type=float, default=3600.0)
-    args = parser.parse_args()
-    binary = find_dovecot()
-    install = pgserver_install_dir() if args.postgres else None
-    redis_binary = shutil.which("redis-server") if args.workers else None
-    if binary is None or (args.postgres and install is None):
-        sys.exit("needs dovecot (and pgserver for --postgres)")
-    if args.workers and (not args.postgres or redis_binary is None):
-        sys.exit("--workers needs --postgres and redis-server")
-    root = Path(tempfile.mkdtemp(prefix="bench-soak-"))
-    print(f"logs and stores in {root}")
+def run(
+    args: argparse.Namespace,
+    binary: str,
+    install: Path | None,
+    redis_binary: str | None,
+    root: Path,
+) -> Figures:
+    """Start the servers, soak, stop the servers; the figures."""
     dovecot = DovecotServer(binary)
     postgres: PostgresServer | None = None
     redis: RedisServer | None = None
@@ -130,7 +119,7 @@ def main() -> None:
         corpus = generate(args.customers, seed=args.seed, now=NOW)
         total = sum(len(mail) for mail in corpus.mail.values())
         print(f"generated {total} messages in {time.perf_counter() - started:.0f} s")
-        figures = soak(
+        return soak(
             dovecot,
             corpus,
             stores(root, postgres),
@@ -148,6 +137,30 @@ def main() -> None:
         if postgres is not None:
             postgres.stop()
         dovecot.close()
+
+
+def main() -> None:
+    """Run one soak and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=1700)
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--waves", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--patience", type=float, default=3600.0)
+    args = parser.parse_args()
+    binary = find_dovecot()
+    install = pgserver_install_dir() if args.postgres else None
+    redis_binary = shutil.which("redis-server") if args.workers else None
+    if binary is None or (args.postgres and install is None):
+        sys.exit("needs dovecot (and pgserver for --postgres)")
+    if args.workers and (not args.postgres or redis_binary is None):
+        sys.exit("--workers needs --postgres and redis-server")
+    root = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+    print(f"logs and stores in {root}")
+    with exit_on_signals():  # SIGTERM stops the children and the servers on the way out
+        figures = run(args, binary, install, redis_binary, root)
     mode = (
         f"PostgreSQL, {args.workers} workers"
         if args.workers
