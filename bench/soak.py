@@ -32,6 +32,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,8 +80,8 @@ def report(figures: Figures, mode: str) -> None:
         aimed = sum(kill.target == phase for kill in figures.kills)
         print(f"  {phase:>22}: {phases[phase]:3d} kills in it ({aimed} aimed at it)")
     left = sum(kill.left for kill in figures.kills)
-    checks = sum(kill.integrity == "ok" for kill in figures.kills)
-    print(f"processes left after the kills: {left}; integrity ok after {checks} kills")
+    checks = Counter(kill.integrity for kill in figures.kills)
+    print(f"processes left after the kills: {left}; integrity check after each: {dict(checks)}")
     print(f"messages on the server: {figures.messages}; stored: {figures.stored}")
     print(f"lost: {figures.lost}; duplicated: {figures.duplicated}")
     print(

@@ -3,8 +3,8 @@ app on a copy of the demo store (see tests/api/fuzzing.py for the checks and wha
 
 Each operation gets up to ``EXAMPLES`` positive and ``EXAMPLES`` negative cases with the
 admin key, and ``KEYLESS_EXAMPLES`` of each without a key and with an unknown one. The
-generation is derandomized: a run sends the same requests every time. The long run is
-``bench/fuzz.py``; deselect these with ``-m "not fuzz"``.
+generation is seeded (``SEED`` of tests/api/fuzzing.py): a run sends the same requests
+every time. The long run is ``bench/fuzz.py``; deselect these with ``-m "not fuzz"``.
 """
 
 from __future__ import annotations

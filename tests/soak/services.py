@@ -79,13 +79,16 @@ class Service:
             return False
 
     def loaded(self) -> bool:
-        """Whether a running enrichment has its sentence model loaded (in the embedded
-        mode, the API's process; else any worker's)."""
-        roles = [r for r in self._current if r.startswith("worker")] if self.workers else ["api"]
-        for role in set(roles) - self._loaded:
-            if MODEL_LOADED in self._logs[role].read_text(errors="replace"):
-                self._loaded.add(role)
-        return bool(self._loaded.intersection(roles))
+        """Whether the embedded service's enrichment has its sentence model loaded (it
+        loads it before it enriches, clusters or profiles anything). Always true with
+        workers: there each task loads what it needs itself, the model when it enriches."""
+        if self.workers:
+            return True
+        if "api" not in self._loaded and MODEL_LOADED in self._logs["api"].read_text(
+            errors="replace"
+        ):
+            self._loaded.add("api")
+        return "api" in self._loaded
 
     def victim(self, rng: random.Random) -> str:
         """What a kill hits: the service (embedded), else one of the workers at random."""

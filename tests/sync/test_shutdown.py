@@ -5,7 +5,6 @@ environment (an orphaned forkserver worker no longer descends from the service).
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -23,6 +22,7 @@ from app.settings import Settings
 from tests.cli import leadlens
 from tests.processes import left_after, processes_with
 from tests.servers.dovecot import Account, DovecotServer
+from tests.soak.services import environment
 from tests.sync.conftest import add_mailbox, corpus, server_hashes, stored_hashes
 from tests.workers.support import Processes, until
 
@@ -49,7 +49,7 @@ class Store:
             "LEADLENS_PARSE_WORKERS": "2",
             "LEADLENS_ENRICH_BATCH_SIZE": "8",
         }
-        self.children = Processes(_environment(self.env), folder)
+        self.children = Processes(environment(self.env), folder)
 
     @property
     def setting(self) -> str:
@@ -67,12 +67,6 @@ class Store:
             query = query.where(Message.enriched_at.is_not(None))
         with self.sessions() as session:
             return session.scalar(query) or 0
-
-
-def _environment(settings: dict[str, str]) -> dict[str, str]:
-    """This process's environment, but for LEADLENS_* settings: those in ``settings`` only."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")}
-    return {**env, **settings}
 
 
 @pytest.fixture
