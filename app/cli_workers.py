@@ -15,7 +15,7 @@ from app.cli_support import fail, load_settings, serving
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine
 from app.errors import LeadlensError
-from app.metrics_redis import broker_metrics
+from app.metrics import broker_metrics
 from app.settings import Settings
 from app.workers.celery_app import QUEUES, BrokerEnrichment, BrokerSync, dispatcher_of, make_celery
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from models._deal_signals import offers_prices, order_references, places_order
+from models._message_facts import MessageFacts, Stage
 from models._refusal import find_refusal
-
-if TYPE_CHECKING:
-    from models.profiles import MessageFacts, Stage
 
 __all__ = ["ORDER_STAGES", "first_valid_inquiry", "infer_outcome", "new_orders", "reached_stages"]
 

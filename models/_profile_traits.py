@@ -27,13 +27,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from models._message_facts import MessageFacts
 from models.traits import SINGLE_VALUED, TRAIT_VOCABULARY, TraitHit
 from models.traits._countries import LANGUAGE_COUNTRIES
-
-if TYPE_CHECKING:
-    from models.profiles import MessageFacts
 
 __all__ = ["TraitSupport", "trait_support"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from models._message_facts import STAGES, MessageFacts, Stage
 from models._profile_stages import (
     ORDER_STAGES,
     first_valid_inquiry,
@@ -19,32 +20,19 @@ from models._profile_stages import (
 )
 from models._profile_traits import trait_support
 from models.interests import interest_weights, item_lines
-from models.traits import TRAIT_VOCABULARY, TraitHit, responsiveness
+from models.traits import TRAIT_VOCABULARY, responsiveness
 
-Stage = Literal[
-    "lead", "inquiry", "quotation", "sample", "trial_order", "bulk_order", "repeat_order"
-]  # fmt: skip
-STAGES: tuple[Stage, ...] = (
-    "lead", "inquiry", "quotation", "sample", "trial_order", "bulk_order", "repeat_order"
-)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class MessageFacts:
-    """One customer message as enrichment left it (bulk and automatic mail excluded)."""
-
-    id: str
-    sent_at: datetime  # timezone-aware
-    direction: Literal["inbound", "outbound"]
-    thread_id: str
-    subject: str
-    text: str  # the new text (no quoted history, no signature)
-    intent: str | None
-    valid_inquiry: tuple[bool, tuple[str, ...]] | None  # (value, missing) for inbound mail
-    language: str | None
-    topic_id: int | None
-    topic_confidence: float
-    traits: tuple[TraitHit, ...]
+__all__ = [
+    "STAGES",
+    "Evidence",
+    "InferredOutcome",
+    "MessageFacts",
+    "Profile",
+    "ProfileTag",
+    "Stage",
+    "StageInfo",
+    "build_profile",
+]
 
 
 @dataclass(frozen=True, slots=True)

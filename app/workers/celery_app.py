@@ -29,8 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import ServiceUnavailableError
-from app.metrics import Metrics, WorkerTask
-from app.metrics_redis import broker_metrics
+from app.metrics import Metrics, WorkerTask, broker_metrics
 from app.settings import Settings
 from app.sync.mailbox import set_sync_state
 from app.workers._locks import renewed_lock
@@ -359,7 +358,7 @@ class BrokerEnrichment(EnrichmentRunner):
         metrics: Metrics | None = None,
     ) -> None:
         """``metrics``: what ``GET /metrics`` shows (default: a registry of this process;
-        pass :func:`~app.metrics_redis.broker_metrics` for the cluster's totals)."""
+        pass :func:`~app.metrics.broker_metrics` for the cluster's totals)."""
         super().__init__(settings, sessions, metrics=metrics)
         self.dispatcher = dispatcher
 

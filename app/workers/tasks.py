@@ -21,8 +21,7 @@ from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox
 from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, rebuild_topics
 from app.ingestion.preparer import Preparer
-from app.metrics import Metrics
-from app.metrics_redis import broker_metrics
+from app.metrics import Metrics, broker_metrics
 from app.pipeline import (
     ScoringResult,
     profile_and_score,

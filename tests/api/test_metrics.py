@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.main import create_app
 from app.db.tables import Customer, Mailbox, Message, QuarantinedMessage
-from app.metrics import TASKS, Metrics
-from app.metrics_redis import SharedMetrics
+from app.metrics import TASKS, Metrics, SharedMetrics
 from app.pipeline import import_target
 from app.secrets import SecretBox
 from app.settings import Settings

@@ -21,8 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox
-from app.metrics import FAILURES, Metrics
-from app.metrics_redis import SharedMetrics
+from app.metrics import FAILURES, Metrics, SharedMetrics
 from tests.conftest import REPO_ROOT
 from tests.servers.postgres import PostgresServer
 

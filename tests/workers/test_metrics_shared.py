@@ -8,8 +8,7 @@ import logging
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.metrics import BUCKETS, DURATIONS, FAILURES, TASKS, WORKER_TASKS, Metrics
-from app.metrics_redis import SharedMetrics
+from app.metrics import BUCKETS, DURATIONS, FAILURES, TASKS, WORKER_TASKS, Metrics, SharedMetrics
 from tests.servers.postgres import free_port
 from tests.workers.support import Samples, sample, samples
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli_workers import worker_settings
 from app.db.tables import Mailbox, Message, MessageEmbedding
-from app.metrics import DURATIONS, Metrics
-from app.metrics_redis import SharedMetrics
+from app.metrics import DURATIONS, Metrics, SharedMetrics
 from app.settings import Settings
 from app.workers._locks import renewed_lock
 from app.workers.tasks import (

@@ -1,30 +1,13 @@
-"""Prometheus metrics: task durations, ingestion counters, store gauges.
-
-Each process makes one :class:`Metrics` and passes it to the code it runs (the sync and
-enrichment runners, the Celery task functions, the API); its own ``CollectorRegistry``
-keeps several apps in one process (the tests) apart. ``GET /metrics`` shows it, together
-with gauges read from the store at scrape time, the same series in both modes:
-
-- embedded (`leadlens serve` without a broker): the work runs in the API process, whose
-  registry holds the task durations and mail counters it recorded itself;
-- scale-out (``LEADLENS_BROKER_URL`` set): every process, worker or API, makes its
-  ``Metrics`` with a :class:`~app.metrics_redis.SharedMetrics` on the broker's Redis, which
-  adds each observation to cluster-wide totals there and records nothing locally; its
-  registry reads those totals at each scrape, so any API replica shows the work of every
-  worker (a Redis outage loses observations and leaves the totals out of a scrape, never
-  fails a task or the scrape). The store gauges are read by the API only.
-"""
+"""A process's :class:`Metrics`: its own registry, or the cluster's totals in Redis."""
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
+from prometheus_client.exposition import generate_latest
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
@@ -33,33 +16,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.tables import Customer, Mailbox
 from app.db.types import utcnow
-
-if TYPE_CHECKING:
-    from app.metrics_redis import SharedMetrics
-
-Task = Literal[
-    "sync_batch",
-    "sync_mailbox",
-    "enrich_batch",
-    "profile_batch",
-    "topics_rebuild",
-    "lookalike_training",
-]
-TASKS: tuple[Task, ...] = get_args(Task)
-WorkerTask = Literal[
-    "sync_all", "sync_mailbox", "sync_folder", "enrich_pending", "enrich_batch", "refresh"
-]
-WORKER_TASKS: tuple[WorkerTask, ...] = get_args(WorkerTask)
-MAILBOX_STATES = ("idle", "syncing", "error", "disabled")
-OUTCOMES = ("won", "lost", "open")
-CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
-DURATIONS = "leadlens_task_duration_seconds"
-INGESTED = "leadlens_messages_ingested"
-QUARANTINED = "leadlens_messages_quarantined"
-FAILURES = "leadlens_task_failures"
-FAILURES_HELP = "Background task runs that raised an error and are not retried, by task."
-# From a small batch (tens of milliseconds) to a topic rebuild over a large store (minutes).
-BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, math.inf)
+from app.metrics._names import (
+    BUCKETS,
+    DURATIONS,
+    FAILURES,
+    FAILURES_HELP,
+    INGESTED,
+    MAILBOX_STATES,
+    OUTCOMES,
+    QUARANTINED,
+    TASKS,
+    WORKER_TASKS,
+    Task,
+    WorkerTask,
+)
+from app.metrics._shared import SharedMetrics
+from app.settings import Settings
 
 
 class _StoreCollector(Collector):
@@ -211,3 +183,11 @@ def observe_since(metrics: Metrics | None, task: Task, started: float) -> None:
     now; does nothing without ``metrics``."""
     if metrics is not None:
         metrics.observe(task, time.perf_counter() - started)
+
+
+def broker_metrics(settings: Settings) -> Metrics:
+    """The metrics of a scale-out process: shared through the Redis at
+    ``settings.broker_url``; raises ValueError when that is not set."""
+    if not settings.broker_url:
+        raise ValueError("LEADLENS_BROKER_URL is not set")
+    return Metrics(SharedMetrics.from_url(settings.broker_url))

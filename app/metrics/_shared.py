@@ -14,11 +14,11 @@ hashes, each observation in one MULTI/EXEC so that the totals move together:
   as ``sync_mailbox`` by the task that finishes its last folder.
 
 A scrape reads them in one transaction and renders them with the names, labels and buckets
-of a process's own registry (app/metrics.py). A batch is counted once, after its commit, by
-the process that committed it: a process killed between the two leaves it out, and nothing
-is ever counted twice. Redis trouble never reaches the caller: recording logs once per
-outage, drops observations for ``_PAUSE_SECONDS`` at a time and goes on; a scrape logs and
-leaves the totals out.
+of a process's own registry (:class:`~app.metrics.Metrics`). A batch is counted once, after
+its commit, by the process that committed it: a process killed between the two leaves it
+out, and nothing is ever counted twice. Redis trouble never reaches the caller: recording
+logs once per outage, drops observations for ``_PAUSE_SECONDS`` at a time and goes on; a
+scrape logs and leaves the totals out.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from redis import Redis
 from redis.client import Pipeline
 from redis.exceptions import RedisError
 
-from app.metrics import (
+from app.metrics._names import (
     BUCKETS,
     DURATIONS,
     FAILURES,
@@ -47,11 +47,9 @@ from app.metrics import (
     QUARANTINED,
     TASKS,
     WORKER_TASKS,
-    Metrics,
     Task,
     WorkerTask,
 )
-from app.settings import Settings
 
 log = logging.getLogger("leadlens.metrics")
 
@@ -206,14 +204,6 @@ class SharedMetrics(Collector):
                 log.info("metrics shared through Redis again")
                 self._paused_until = None
         return result
-
-
-def broker_metrics(settings: Settings) -> Metrics:
-    """The metrics of a scale-out process: shared through the Redis at
-    ``settings.broker_url``; raises ValueError when that is not set."""
-    if not settings.broker_url:
-        raise ValueError("LEADLENS_BROKER_URL is not set")
-    return Metrics(SharedMetrics.from_url(settings.broker_url))
 
 
 def _add_duration(pipe: Pipeline, task: Task, seconds: float) -> None:
