@@ -190,7 +190,7 @@ def serve_forever(
     """Serve the API with background sync and enrichment until interrupted."""
     import uvicorn
 
-    from app.api.main import create_app
+    from app.web import create_app
 
     try:
         runner = SyncRunner(

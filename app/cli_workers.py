@@ -118,7 +118,7 @@ def serve_with_broker(
     totals in the broker's Redis)."""
     import uvicorn
 
-    from app.api.main import create_app
+    from app.web import create_app
 
     dispatcher = dispatcher_of(make_celery(settings))
     try:

@@ -48,11 +48,11 @@ sys.path.insert(0, str(ROOT))
 
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.demo import DemoCustomer, generate
 from app.settings import Settings
+from app.web import create_app
 from bench.lookalike import build_store
 
 TRAITS = ("customer_type", "lead_source", "country")

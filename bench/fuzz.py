@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from schemathesis import GenerationMode
 
-from app.api.main import create_app
 from app.db.session import create_db_engine, session_factory
 from app.demo.imap_server import find_dovecot
 from app.secrets import SecretBox
+from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import load_embedder
 from tests.api.fuzzing import AUTH_VARIANTS, SEED, Fuzzer, seed_store

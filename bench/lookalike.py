@@ -52,7 +52,6 @@ from sklearn.metrics import roc_auc_score
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.main import create_app
 from app.apikeys import create_api_key
 from app.db.migrations import upgrade
 from app.db.repositories.profiles import ProfileRepository
@@ -65,6 +64,7 @@ from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target, profile_and_score
 from app.profiles.lookalike import features_of, train_lookalike
 from app.settings import Settings
+from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import load_embedder
 from models.lookalike import CustomerFeatures, train

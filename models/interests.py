@@ -31,7 +31,7 @@ from models._item_lines import interest_text, item_lines
 from models.topics import (
     DEFAULT_MIN_SIMILARITY,
     Assignment,
-    Topic,
+    FittedTopic,
     TopicFit,
     assign_by_similarity,
     fit_topics,
@@ -96,7 +96,7 @@ class InterestFit:
 def fit_interests(
     rows: Sequence[InterestRow],
     *,
-    previous: Sequence[Topic] = (),
+    previous: Sequence[FittedTopic] = (),
     seed: int = 42,
     next_id: int = 1,
 ) -> InterestFit:
@@ -165,7 +165,7 @@ def _unit(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
     return unit
 
 
-def _centroids(topics: Sequence[Topic]) -> NDArray[np.float32]:
+def _centroids(topics: Sequence[FittedTopic]) -> NDArray[np.float32]:
     return np.vstack([topic.centroid for topic in topics]).astype(np.float32)
 
 

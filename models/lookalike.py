@@ -48,11 +48,11 @@ __all__ = [
     "MODEL_FORMAT_VERSION",
     "CustomerFeatures",
     "LookalikeModel",
-    "NotEnoughOutcomes",
     "Outcome",
     "Score",
     "SharedTag",
     "StageAwareScore",
+    "TooFewOutcomesError",
     "label_of",
     "load_model",
     "stage_aware_tags",
@@ -69,7 +69,7 @@ _CODES: Mapping[str, int] = {"won": fit.WON, "lost": fit.LOST, "open": fit.OPEN}
 _FIRST, _STAGE = "", "stage_"  # array name prefixes of the two scorers in the payload
 
 
-class NotEnoughOutcomes(Exception):  # noqa: N818 (the name is the contract)
+class TooFewOutcomesError(Exception):
     """Too few won (or other) customers to learn from; the message says how many are needed."""
 
 
@@ -245,7 +245,7 @@ def train(
     min_other: int = MIN_OTHER,
 ) -> LookalikeModel:
     """Learn won versus the rest, twice (first contact, stage-aware): lost customers are
-    negatives, open ones unlabelled. Raises :class:`NotEnoughOutcomes` below ``min_won``
+    negatives, open ones unlabelled. Raises :class:`TooFewOutcomesError` below ``min_won``
     won or ``min_other`` other customers. ``cv_auc`` / ``stage_aware_cv_auc`` are the
     cross-validated ROC AUCs (None when too few to split).
 
@@ -264,7 +264,7 @@ def train(
     n_won = int((codes == fit.WON).sum())
     n_other = len(codes) - n_won
     if n_won < max(min_won, 1) or n_other < max(min_other, 1):
-        raise NotEnoughOutcomes(
+        raise TooFewOutcomesError(
             f"need at least {max(min_won, 1)} won and {max(min_other, 1)} other customers "
             f"with outcomes; have {n_won} won and {n_other} other"
         )

@@ -39,7 +39,7 @@ _RAMP = 0.15
 
 
 @dataclass(frozen=True, slots=True)
-class Topic:
+class FittedTopic:
     """One discovered topic.
 
     ``id`` is stable across refits and never reused for another topic; ``name`` is the
@@ -71,7 +71,7 @@ class Assignment:
 class TopicFit:
     """Result of :func:`fit_topics`: topics (largest first), one assignment per input row."""
 
-    topics: tuple[Topic, ...]
+    topics: tuple[FittedTopic, ...]
     assignments: tuple[Assignment, ...]
     outlier_share: float
 
@@ -85,7 +85,7 @@ def fit_topics(
     embeddings: NDArray[np.floating],
     texts: Sequence[str],
     *,
-    previous: Sequence[Topic] = (),
+    previous: Sequence[FittedTopic] = (),
     seed: int = 42,
     min_topic_size: int | None = None,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
@@ -160,7 +160,7 @@ def fit_topics(
     ids, names = _identities(centroids, keywords, phrases, previous, next_id)
     sizes = np.bincount(labels[labels >= 0], minlength=count)
     topics = [
-        Topic(ids[j], names[j], keywords[j], int(sizes[j]), centroids[j], interest[j])
+        FittedTopic(ids[j], names[j], keywords[j], int(sizes[j]), centroids[j], interest[j])
         for j in range(count)
     ]
     confidence = _confidence(vectors @ centroids.T, labels, min_similarity)
@@ -173,7 +173,7 @@ def fit_topics(
 
 def assign_topics(
     embeddings: NDArray[np.floating],
-    topics: Sequence[Topic],
+    topics: Sequence[FittedTopic],
     *,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
 ) -> tuple[Assignment, ...]:
@@ -299,7 +299,7 @@ def _identities(
     centroids: NDArray[np.float32],
     keywords: Sequence[tuple[str, ...]],
     phrases: Sequence[str | None],
-    previous: Sequence[Topic],
+    previous: Sequence[FittedTopic],
     next_id: int,
 ) -> tuple[list[int], list[str]]:
     """Id and name of each new topic: those of its matched previous topic, or fresh ones."""
@@ -326,7 +326,9 @@ def _identities(
     return ids, names
 
 
-def _match_previous(centroids: NDArray[np.float32], previous: Sequence[Topic]) -> dict[int, Topic]:
+def _match_previous(
+    centroids: NDArray[np.float32], previous: Sequence[FittedTopic]
+) -> dict[int, FittedTopic]:
     """New topic index → the previous topic it continues (Hungarian matching on cosine)."""
     if not previous or centroids.shape[0] == 0:
         return {}

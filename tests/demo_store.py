@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.main import create_app
 from app.apikeys import SCOPES, create_api_key
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine, session_factory
@@ -21,6 +20,7 @@ from app.enrichment.service import enrich_pending, rebuild_topics
 from app.ingestion.preparer import Preparer
 from app.pipeline import import_path, import_target, profile_and_score
 from app.settings import Settings
+from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
 

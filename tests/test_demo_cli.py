@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from app.api.main import create_app
 from app.demo.imap_server import HOST, find_dovecot, free_port, port_open
 from app.settings import Settings
+from app.web import create_app
 from tests.cli import leadlens
 from tests.conftest import REPO_ROOT, skip_or_fail
 from tests.processes import left_after, processes_with

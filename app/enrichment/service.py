@@ -30,7 +30,7 @@ from app.metrics import Metrics, observe_since
 from ingest.identity import IdentityResolver
 from models.embedder import Embedder
 from models.interests import InterestRow, fit_interests, interest_text
-from models.topics import Assignment, Topic
+from models.topics import Assignment, FittedTopic
 
 log = logging.getLogger("leadlens.enrich")
 
@@ -39,10 +39,10 @@ TOPICS_FIT_SIZE = "topics_fit_size"
 TOPICS_NEXT_ID = "topics_next_id"  # ids of topics that disappeared are never reused
 
 
-def model_topics(rows: Sequence[TopicRow]) -> list[Topic]:
+def model_topics(rows: Sequence[TopicRow]) -> list[FittedTopic]:
     """Stored topics as the topic model sees them (a user-given name wins)."""
     return [
-        Topic(
+        FittedTopic(
             id=row.id,
             name=row.user_name or row.name,
             keywords=tuple(row.keywords),

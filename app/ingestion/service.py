@@ -18,7 +18,7 @@ from app.db.tables import Mailbox
 from app.db.types import new_id, utcnow
 from app.ingestion.affiliation import attach_freemail_contacts
 from app.ingestion.parties import PartyIds, PartyMessage, store_parties
-from app.ingestion.threading import ThreadAssigner, ThreadInput
+from app.ingestion.thread_assignment import ThreadAssigner, ThreadInput
 from ingest.identity import IdentityResolver, Party, Resolution
 from ingest.message import Address, ParsedMessage
 from ingest.prepare import Prepared

@@ -26,7 +26,7 @@ from models.lookalike import (
     MODEL_FORMAT_VERSION,
     CustomerFeatures,
     LookalikeModel,
-    NotEnoughOutcomes,
+    TooFewOutcomesError,
     load_model,
     train,
 )
@@ -190,7 +190,7 @@ def train_lookalike(
         features = [features_of(row) for row in repository.features()]
     try:
         model = train(features, outcomes, seed=seed)  # type: ignore[arg-type]
-    except NotEnoughOutcomes as exc:
+    except TooFewOutcomesError as exc:
         raise NotEnoughOutcomesError(str(exc)) from None
     with sessions.begin() as session:
         LookalikeRepository(session).replace(

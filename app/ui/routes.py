@@ -19,7 +19,7 @@ from app.api.analytics.service import funnel_report
 from app.api.customers import service as customers
 from app.api.deps import get_sessions
 from app.api.mailboxes.service import describe, list_mailboxes
-from app.api.operations.endpoints import get_status
+from app.api.operations.service import pipeline_status
 from app.api.pagination import MAX_LIMIT
 from app.api.scoring.service import describe_model
 from app.api.tags.schemas import TagRename, TagSummary
@@ -121,8 +121,8 @@ def overview(request: Request) -> Response:
     if viewer is None:
         return to_login(request)
     sessions = get_sessions(request)
-    status = get_status(sessions)
     with sessions() as session:
+        status = pipeline_status(session)
         try:
             model = describe_model(session)
         except NotEnoughOutcomesError:
@@ -320,7 +320,7 @@ def mailboxes_page(request: Request) -> Response:
                 break
         targets = [m for m in MailboxRepository(session).list() if m.kind == "import"]
         imported = list(zip(targets, describe(session, targets), strict=True))
-    status = get_status(get_sessions(request))
+        status = pipeline_status(session)
     return render(
         "mailboxes.html",
         viewer=viewer,

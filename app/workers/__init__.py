@@ -1,4 +1,5 @@
-"""Background work: the in-process runner that keeps mailboxes in sync (Celery later)."""
+"""Background work: the in-process runners (sync, enrichment) of `leadlens serve`, and Celery
+for the scale-out mode."""
 
 from __future__ import annotations
 

@@ -14,8 +14,10 @@ from contextlib import contextmanager
 
 from imapclient.exceptions import LoginError
 
+from ingest.errors import IngestError
 
-class ImapError(Exception):
+
+class ImapError(IngestError):
     """Base class of every failure of the IMAP layer."""
 
 

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.main import create_app
 from app.apikeys import SCOPES, create_api_key
 from app.secrets import SecretBox
 from app.settings import Settings
+from app.web import create_app
 from app.workers.runner import SyncRunner
 from tests.demo_store import (  # noqa: F401
     demo_client,

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.main import create_app
 from app.settings import Settings
+from app.web import create_app
 from app.workers.celery_app import BrokerEnrichment, BrokerSync, dispatcher_of, make_celery
 from tests.api.helpers import new_mailbox
 from tests.servers.dovecot import Account, DovecotServer

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.main import create_app
 from app.db.tables import Mailbox
 from app.settings import Settings
+from app.web import create_app
 from tests.api.conftest import bearer
 from tests.cli import leadlens
 from tests.mail import make_email

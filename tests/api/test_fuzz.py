@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from schemathesis import GenerationMode
 
-from app.api.main import create_app
 from app.db.session import create_db_engine, session_factory
 from app.secrets import SecretBox
+from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
 from tests.api.fuzzing import AUTH_VARIANTS, Fuzzer, Tally, seed_store

@@ -26,11 +26,11 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from app.api.main import create_app
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Contact, Customer
 from app.settings import Settings
+from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
 from tests.demo_store import demo_settings_for

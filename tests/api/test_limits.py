@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.api.scoring.schemas import MAX_TEXTS
 from app.api.tags.schemas import EMAIL_TEXT_MAX_CHARS
 from app.settings import Settings
+from app.web import create_app
 from tests.api.conftest import bearer
 from tests.api.helpers import assert_error
 from tests.ui.helpers import serving

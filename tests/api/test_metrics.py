@@ -14,12 +14,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.main import create_app
 from app.db.tables import Customer, Mailbox, Message, QuarantinedMessage
 from app.metrics import TASKS, Metrics, SharedMetrics
 from app.pipeline import import_target
 from app.secrets import SecretBox
 from app.settings import Settings
+from app.web import create_app
 from app.workers.runner import SyncRunner
 from tests.api.conftest import bearer
 from tests.api.helpers import add, assert_error, new_mailbox, store_mail

@@ -15,8 +15,8 @@ from sklearn.metrics import roc_auc_score
 from models.lookalike import (
     CustomerFeatures,
     LookalikeModel,
-    NotEnoughOutcomes,
     Outcome,
+    TooFewOutcomesError,
     load_model,
     stage_aware_tags,
     train,
@@ -124,10 +124,10 @@ def test_refuses_to_learn_from_too_few_outcomes(training: Population) -> None:
     for f in training.features[40:43]:
         outcomes[f.customer_id] = "won"
     features = training.features[:43]
-    with pytest.raises(NotEnoughOutcomes, match="have 3 won and 40 other"):
+    with pytest.raises(TooFewOutcomesError, match="have 3 won and 40 other"):
         train(features, outcomes)
     few_others = {f.customer_id: "won" for f in features[:10]} | {features[10].customer_id: "lost"}
-    with pytest.raises(NotEnoughOutcomes, match="need at least 5 won and 5 other"):
+    with pytest.raises(TooFewOutcomesError, match="need at least 5 won and 5 other"):
         train(features[:11], few_others)
     with pytest.raises(ValueError, match="unknown outcomes"):
         train(features, {**outcomes, features[0].customer_id: "maybe"})  # type: ignore[dict-item]

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from sklearn.metrics import normalized_mutual_info_score
 
 from ingest.mime import parse_message
-from models.topics import Assignment, Topic, TopicFit, assign_topics, fit_topics
+from models.topics import Assignment, FittedTopic, TopicFit, assign_topics, fit_topics
 
 GROUPS = {
     "rec.sport.hockey": {"hockey", "nhl", "team", "game", "season", "playoffs", "players"},
@@ -174,7 +174,7 @@ def test_unmatched_previous_topics_disappear_and_their_ids_are_not_reused(
     n = corpus.fit_rows
     stranger = np.zeros(corpus.embeddings.shape[1], dtype=np.float32)
     stranger[0] = 1.0
-    previous = [Topic(id=40, name="gone", keywords=("x",), size=10, centroid=stranger)]
+    previous = [FittedTopic(id=40, name="gone", keywords=("x",), size=10, centroid=stranger)]
     refit = fit_topics(
         corpus.embeddings[:n], corpus.texts[:n], previous=previous, seed=SEED, next_id=90
     )

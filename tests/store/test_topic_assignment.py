@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.repositories.centroids import CentroidRepository
 from app.db.tables import Topic
 from app.enrichment.topic_assignment import assign_stored_topics
-from models.topics import Topic as ModelTopic
-from models.topics import assign_topics
+from models.topics import FittedTopic, assign_topics
 from tests.store.vector_stores import unit_rows
 
 
@@ -20,7 +19,7 @@ from tests.store.vector_stores import unit_rows
 def test_every_store_assigns_like_the_topic_model(stores: dict[str, Engine]) -> None:
     centroids = unit_rows(40, 384, seed=51)
     topics = [
-        ModelTopic(id=100 + i, name=f"t{i}", keywords=(), size=10, centroid=c)
+        FittedTopic(id=100 + i, name=f"t{i}", keywords=(), size=10, centroid=c)
         for i, c in enumerate(centroids)
     ]
     narrow = unit_rows(1, 12, seed=52)[0]

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
+from app.web import create_app
 from tests.conftest import skip_or_fail
 from tests.demo_store import (  # noqa: F401
     demo_client,

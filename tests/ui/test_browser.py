@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from app.api.main import create_app
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
+from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
 from tests.conftest import REPO_ROOT

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from app.api.main import create_app
+from app.web import create_app
 from tests.demo_store import demo_settings_for
 from tests.ui.helpers import serving
 

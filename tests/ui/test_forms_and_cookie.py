@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app.api.main import create_app
 from app.settings import Settings
 from app.ui._session import COOKIE, csrf_token
+from app.web import create_app
 from tests.ui.helpers import sign_in
 
 Headers = dict[str, dict[str, str]]

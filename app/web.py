@@ -1,4 +1,5 @@
-"""The FastAPI application factory."""
+"""The web app: the REST API and the dashboard on one store, one key file and one set of
+background runners."""
 
 from __future__ import annotations
 
@@ -7,17 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api.analytics.endpoints import router as analytics_router
 from app.api.body_limit import install_body_limit
-from app.api.contacts.endpoints import router as contacts_router
-from app.api.customers.endpoints import router as customers_router
-from app.api.docs import install_docs
-from app.api.errors import install_error_handlers
-from app.api.mailboxes.endpoints import router as mailboxes_router
-from app.api.operations.endpoints import router as operations_router
-from app.api.operations.metrics import router as metrics_router
-from app.api.scoring.endpoints import router as scoring_router
-from app.api.tags.endpoints import router as tags_router
+from app.api.routes import install_api
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine, session_factory
 from app.metrics import Metrics
@@ -35,9 +27,10 @@ def create_app(
     enrichment: EnrichmentRunner | None = None,
     metrics: Metrics | None = None,
 ) -> FastAPI:
-    """The leadlens API for ``settings``; raises a LeadlensError, before anything starts,
-    when the store cannot be used (DatabaseUrlError, DatabaseUnreachableError,
-    DatabaseNotMigratedError) or the secret key cannot be read (SecretKeyError).
+    """The leadlens web app (API and dashboard) for ``settings``; raises a LeadlensError,
+    before anything starts, when the store cannot be used (DatabaseUrlError,
+    DatabaseUnreachableError, DatabaseNotMigratedError) or the secret key cannot be read
+    (SecretKeyError).
 
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
     their transaction commits; without one they only store, and whatever process runs the
@@ -75,22 +68,7 @@ def create_app(
     )
     app.state.metrics = metrics or app.state.enrichment.metrics
     app.state.metrics.watch_store(app.state.sessions)
-    install_error_handlers(app)
-    install_docs(app)
-
-    @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """Liveness: answers without authentication while the process runs."""
-        return {"status": "ok"}
-
-    app.include_router(mailboxes_router)
-    app.include_router(customers_router)
-    app.include_router(scoring_router)
-    app.include_router(tags_router)
-    app.include_router(analytics_router)
-    app.include_router(contacts_router)
-    app.include_router(operations_router)
-    app.include_router(metrics_router)
+    install_api(app)
     app.include_router(ui_router)
     install_body_limit(app, settings.max_request_bytes)
     return app
