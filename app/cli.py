@@ -26,9 +26,8 @@ from app.cli_support import (
 )
 from app.cli_workers import scheduler_command, serve_with_broker, worker_command
 from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
-from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.pipeline_state import TOPICS_VERSION, PipelineStateRepository
 from app.db.session import create_db_engine, session_factory
-from app.enrichment.service import TOPICS_VERSION
 from app.errors import LeadlensError
 from app.ingestion.preparer import Preparer
 from app.pipeline import ScoringResult, import_path, import_target
@@ -167,7 +166,7 @@ def rebuild_command() -> None:
         settings, sessions, EnrichmentRunner(settings, sessions), rebuild=True
     )
     with sessions() as session:
-        typer.echo(f"topics_version={EnrichmentRepository(session).state(TOPICS_VERSION)}")
+        typer.echo(f"topics_version={PipelineStateRepository(session).state(TOPICS_VERSION)}")
     _report(result)
 
 

@@ -45,6 +45,7 @@ from app.db.repositories.customer_views import CustomerFilter, CustomerViewRepos
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.mailboxes import MailboxRepository
+from app.db.repositories.pipeline_state import DEMO_NOW, PipelineStateRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.session import create_db_engine, session_factory
 from app.db.types import utcnow
@@ -58,7 +59,6 @@ from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 
-DEMO_NOW = "demo_now"  # the demo's "today", kept so that a second run adds nothing
 MAIL_FOLDER = "leadlens-demo-imap"
 """The folder beside the SQLite database (else in the working directory) of dovecot's mail."""
 _INSTALL = "apt-get install dovecot-imapd"
@@ -80,7 +80,7 @@ class Via(StrEnum):
 
 def _demo_now(sessions: sessionmaker[Session]) -> datetime:
     with sessions.begin() as session:
-        state = EnrichmentRepository(session)
+        state = PipelineStateRepository(session)
         stored = state.state(DEMO_NOW)
         if stored is not None:
             return datetime.fromisoformat(stored)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.mailboxes import MailboxRepository
+from app.db.repositories.pipeline_state import REBUILD_REQUESTED, PipelineStateRepository
 from app.db.tables import Mailbox
 from app.db.types import new_id
 from app.ingestion.batches import BatchWriter, by_bytes
@@ -26,7 +26,6 @@ from ingest.sources import DEFAULT_MAX_MESSAGE_BYTES, RawMessage, iter_messages
 Progress = Callable[[int], None]
 log = logging.getLogger("leadlens.pipeline")
 
-REBUILD_REQUESTED = "rebuild_requested"
 """Pipeline state: set by `POST /v1/rebuild`, cleared when a rebuild that began after it has
 re-clustered, re-profiled and retrained (so `GET /v1/status` is not settled meanwhile)."""
 
@@ -115,7 +114,7 @@ def profile_and_score(
 def request_rebuild(session: Session) -> str:
     """Record, in the caller's transaction, that a rebuild was asked for; returns its mark."""
     mark = new_id("rb")
-    EnrichmentRepository(session).set_state(REBUILD_REQUESTED, mark)
+    PipelineStateRepository(session).set_state(REBUILD_REQUESTED, mark)
     return mark
 
 
@@ -123,11 +122,11 @@ def rebuild_requested(sessions: sessionmaker[Session]) -> str | None:
     """The mark of the rebuild asked for and not done yet, or None: read it before the
     rebuild starts and pass it to :func:`rebuild_done` when it has finished."""
     with sessions() as session:
-        return EnrichmentRepository(session).state(REBUILD_REQUESTED)
+        return PipelineStateRepository(session).state(REBUILD_REQUESTED)
 
 
 def rebuild_done(sessions: sessionmaker[Session], mark: str | None) -> None:
     """The rebuild asked for with ``mark`` has finished (a newer request stays pending)."""
     if mark is not None:
         with sessions.begin() as session:
-            EnrichmentRepository(session).clear_state(REBUILD_REQUESTED, mark)
+            PipelineStateRepository(session).clear_state(REBUILD_REQUESTED, mark)

@@ -64,6 +64,25 @@ def from_pgvector_text(value: str) -> NDArray[np.float32]:
     return np.array(value.strip("[]").split(","), dtype=np.float32)
 
 
+def vector_bytes(vector: NDArray[np.floating[Any]]) -> bytes:
+    """How a vector is stored outside pgvector: its values as float32 bytes (native order)."""
+    return vector.astype(np.float32).tobytes()
+
+
+def vector_of(data: bytes) -> NDArray[np.float32]:
+    """The float32 vector stored as ``data`` (:func:`vector_bytes`); read-only, since it
+    shares ``data``'s memory."""
+    return np.frombuffer(data, dtype=np.float32)
+
+
+def vectors_of(data: Iterable[bytes], count: int) -> NDArray[np.float32]:
+    """``count`` stored vectors of one width as the rows of a matrix (read-only; no rows
+    and no columns when ``count`` is 0)."""
+    if count == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    return vector_of(b"".join(data)).reshape(count, -1)
+
+
 def as_float32_bytes(value: Any) -> bytes:
     """A stored embedding (float32 bytes, a memoryview, or pgvector text) as float32 bytes."""
     if isinstance(value, str):
@@ -147,9 +166,9 @@ class Embedding(TypeDecorator[bytes]):
         if uses_pgvector(dialect):
             if isinstance(value, np.ndarray):
                 return to_pgvector_text(value)
-            return to_pgvector_text(np.frombuffer(value, dtype=np.float32))
+            return to_pgvector_text(vector_of(value))
         if isinstance(value, np.ndarray):
-            return value.astype(np.float32).tobytes()
+            return vector_bytes(value)
         return bytes(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:

@@ -19,13 +19,20 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.pipeline_state import (
+    TOPICS_BASIS,
+    TOPICS_FIT_SIZE,
+    TOPICS_NEXT_ID,
+    TOPICS_VERSION,
+    PipelineStateRepository,
+)
 from app.db.repositories.profiles import ProfileRepository
 from app.db.repositories.topics import EmbeddedMessage, TopicRepository
 from app.db.tables import Topic as TopicRow
 from app.db.types import new_id
+from app.db.vector import vector_bytes, vector_of
 from app.enrichment.enricher import MessageInput, enrich
 from app.enrichment.topic_assignment import assign_stored_topics
-from app.enrichment.topics_state import TOPICS_BASIS
 from app.metrics import Metrics, observe_since
 from ingest.identity import IdentityResolver
 from models.embedder import Embedder
@@ -33,10 +40,6 @@ from models.interests import InterestRow, fit_interests, interest_text
 from models.topics import Assignment, FittedTopic
 
 log = logging.getLogger("leadlens.enrich")
-
-TOPICS_VERSION = "topics_version"
-TOPICS_FIT_SIZE = "topics_fit_size"
-TOPICS_NEXT_ID = "topics_next_id"  # ids of topics that disappeared are never reused
 
 
 def model_topics(rows: Sequence[TopicRow]) -> list[FittedTopic]:
@@ -47,7 +50,7 @@ def model_topics(rows: Sequence[TopicRow]) -> list[FittedTopic]:
             name=row.user_name or row.name,
             keywords=tuple(row.keywords),
             size=row.size,
-            centroid=np.frombuffer(row.centroid, dtype=np.float32),
+            centroid=vector_of(row.centroid),
             interest=row.interest,
         )
         for row in rows
@@ -164,7 +167,7 @@ def _enrich_rows(
             {
                 "message_id": row.id,
                 "model_version": embedder.version,
-                "vector": found.embedding.astype(np.float32).tobytes(),
+                "vector": vector_bytes(found.embedding),
             }
         )
         if found.interest_embedding is not None:
@@ -172,7 +175,7 @@ def _enrich_rows(
                 {
                     "message_id": row.id,
                     "model_version": embedder.version,
-                    "vector": found.interest_embedding.astype(np.float32).tobytes(),
+                    "vector": vector_bytes(found.interest_embedding),
                 }
             )
         traits.extend(
@@ -220,7 +223,7 @@ def rebuild_topics(
         stored = repository.topics()
         previous = model_topics(stored)
         user_names = {row.id: row.user_name for row in stored if row.user_name}
-        next_id = int(repository.state(TOPICS_NEXT_ID) or 1)
+        next_id = int(PipelineStateRepository(session).state(TOPICS_NEXT_ID) or 1)
     ids = [message.message_id for message in embedded]
     fitted = fit_interests(
         [_interest_row(message) for message in embedded],
@@ -240,7 +243,7 @@ def rebuild_topics(
                     "user_name": user_names.get(topic.id),
                     "keywords": list(topic.keywords),
                     "size": topic.size,
-                    "centroid": topic.centroid.astype(np.float32).tobytes(),
+                    "centroid": vector_bytes(topic.centroid),
                     "interest": topic.interest,
                 }
                 for topic in fit.topics
@@ -250,12 +253,13 @@ def rebuild_topics(
                 for mid, a in zip(ids, fit.assignments, strict=True)
             ],
         )
-        repository.set_state(TOPICS_VERSION, version)
-        repository.set_state(TOPICS_BASIS, "items" if fitted.by_items else "text")
+        state = PipelineStateRepository(session)
+        state.set_state(TOPICS_VERSION, version)
+        state.set_state(TOPICS_BASIS, "items" if fitted.by_items else "text")
         ProfileRepository(session).mark_dirty()
-        repository.set_state(TOPICS_FIT_SIZE, str(len(ids)))
+        state.set_state(TOPICS_FIT_SIZE, str(len(ids)))
         issued = max((topic.id for topic in fit.topics), default=0) + 1
-        repository.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))
+        state.set_state(TOPICS_NEXT_ID, str(max(next_id, issued)))
     observe_since(metrics, "topics_rebuild", started)
     log.info(
         "topics rebuilt: %d interest topics (%d in all) over %d messages, %.0f%% without one",
@@ -268,9 +272,9 @@ def rebuild_topics(
 
 
 def _interest_row(message: EmbeddedMessage) -> InterestRow:
-    items = None if message.items is None else np.frombuffer(message.items, dtype=np.float32)
+    items = None if message.items is None else vector_of(message.items)
     return InterestRow(
-        vector=np.frombuffer(message.vector, dtype=np.float32),
+        vector=vector_of(message.vector),
         text=f"{message.subject}\n{message.new_text}",
         items=items,
         items_text=interest_text(message.new_text) if items is not None else "",
@@ -288,6 +292,6 @@ def needs_rebuild(sessions: sessionmaker[Session], min_messages: int = 200) -> b
 def rebuild_due(session: Session, min_messages: int = 200) -> bool:
     """:func:`needs_rebuild` inside the caller's session."""
     repository = EnrichmentRepository(session)
-    fitted = int(repository.state(TOPICS_FIT_SIZE) or 0)
+    fitted = int(PipelineStateRepository(session).state(TOPICS_FIT_SIZE) or 0)
     embedded = repository.embedded_count()
     return embedded >= min_messages and embedded >= 2 * max(fitted, min_messages // 2)

@@ -11,9 +11,8 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from app.db.repositories.centroids import CentroidRepository
-from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.pipeline_state import TOPICS_BASIS, PipelineStateRepository
 from app.db.repositories.topics import TopicRepository
-from app.enrichment.topics_state import TOPICS_BASIS
 from models.interests import assign_messages
 from models.topics import Assignment
 
@@ -31,7 +30,7 @@ def assign_stored_topics(
     vectors = np.asarray(embeddings, dtype=np.float32)
     if len(vectors) == 0:
         return ()
-    by_items = EnrichmentRepository(session).state(TOPICS_BASIS) != "text"
+    by_items = PipelineStateRepository(session).state(TOPICS_BASIS) != "text"
     chosen = [items if by_items and items is not None else None for items in interest_embeddings]
     rows = np.vstack(
         [vector if items is None else items for vector, items in zip(vectors, chosen, strict=True)]

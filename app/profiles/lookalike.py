@@ -10,13 +10,13 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.repositories.won_neighbours import WonNeighbour, WonNeighbourRepository
 from app.db.tables import LookalikeModelRow
+from app.db.vector import vector_bytes, vector_of
 from app.errors import ConflictError
 from app.metrics import Metrics, observe_since
 from app.profiles.tags import explanation
@@ -100,7 +100,7 @@ def feature_columns(features: CustomerFeatures) -> dict[str, Any]:
     return {
         "feature_embedding": None
         if features.embedding is None
-        else features.embedding.astype(np.float32).tobytes(),
+        else vector_bytes(features.embedding),
         "feature_tags": {
             _FIRST_CONTACT: dict(features.tags),
             _STAGE_AWARE: dict(features.stage_tags),
@@ -112,9 +112,7 @@ def features_of(row: Any) -> CustomerFeatures:
     """The lookalike features stored on a customer row (see ProfileRepository.features).
     Tags stored by a version before the first-contact features (one flat mapping) read as
     none until the profile is rebuilt."""
-    embedding = (
-        None if row.feature_embedding is None else np.frombuffer(row.feature_embedding, np.float32)
-    )
+    embedding = None if row.feature_embedding is None else vector_of(row.feature_embedding)
     stored = row.feature_tags if isinstance(row.feature_tags, dict) else {}
     first, later = stored.get(_FIRST_CONTACT), stored.get(_STAGE_AWARE)
     return CustomerFeatures(

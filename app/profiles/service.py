@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.lookalike import LookalikeRepository
+from app.db.repositories.pipeline_state import PROFILES_REFRESHED_AT, PipelineStateRepository
 from app.db.repositories.profiles import ProfileRepository
 from app.db.types import utcnow
 from app.metrics import Metrics, observe_since
@@ -28,7 +29,6 @@ from models.first_contact import EarlyMail, first_contact_features, first_contac
 from models.lookalike import CustomerFeatures, stage_aware_tags
 from models.profiles import MessageFacts, Profile, build_profile
 
-PROFILES_REFRESHED_AT = "profiles_refreshed_at"
 _DAILY = timedelta(days=1)
 
 
@@ -170,7 +170,7 @@ def mark_stale_daily(sessions: sessionmaker[Session], now: datetime | None = Non
     silent customers lost); True when it did."""
     moment = now or utcnow()
     with sessions.begin() as session:
-        state = EnrichmentRepository(session)
+        state = PipelineStateRepository(session)
         last = state.state(PROFILES_REFRESHED_AT)
         if last is not None and moment - datetime.fromisoformat(last) < _DAILY:
             return False

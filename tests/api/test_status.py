@@ -18,8 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.mailboxes import MailboxRepository
+from app.db.repositories.pipeline_state import TOPICS_FIT_SIZE, TOPICS_VERSION
 from app.db.tables import Customer, CustomerTag, Mailbox, MessageTopic, PipelineState, Topic
-from app.enrichment.service import TOPICS_FIT_SIZE, TOPICS_VERSION
 from app.workers.enrichment import EnrichmentRunner
 from tests.ui.helpers import sign_in
 

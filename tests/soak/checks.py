@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.repositories.pipeline_state import TOPICS_FIT_SIZE
 from app.db.tables import (
     Customer,
     CustomerTag,
@@ -23,7 +24,6 @@ from app.db.tables import (
     PipelineState,
     Topic,
 )
-from app.enrichment.service import TOPICS_FIT_SIZE
 
 Keywords = tuple[str, ...]
 ContentKey = tuple[str, str]

@@ -25,9 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.pipeline_state import (
+    REBUILD_REQUESTED,
+    TOPICS_VERSION,
+    PipelineStateRepository,
+)
 from app.db.tables import Customer
-from app.enrichment.service import TOPICS_VERSION
-from app.pipeline import REBUILD_REQUESTED
 from tests.soak.checks import enriched, integrity, stored
 from tests.soak.mail import Waves
 from tests.soak.phases import (
@@ -98,7 +101,7 @@ class Soak:
 
     def _request_rebuild(self) -> None:
         with self.sessions() as session:
-            state = EnrichmentRepository(session)
+            state = PipelineStateRepository(session)
             if state.state(REBUILD_REQUESTED) is not None:
                 return
             self.observer.requested = state.state(TOPICS_VERSION)

@@ -23,10 +23,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.operations.service import pipeline_status
-from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.pipeline_state import (
+    REBUILD_REQUESTED,
+    TOPICS_VERSION,
+    PipelineStateRepository,
+)
 from app.db.tables import FolderState, Mailbox
-from app.enrichment.service import TOPICS_VERSION, rebuild_due
-from app.pipeline import REBUILD_REQUESTED
+from app.enrichment.service import rebuild_due
 from app.profiles.lookalike import retrain_due
 from tests.soak.mail import Position
 
@@ -110,7 +113,7 @@ class Observer:
             status = pipeline_status(session)
             if status.pending_enrichment:
                 return {ENRICHMENT}
-            state = EnrichmentRepository(session)
+            state = PipelineStateRepository(session)
             marked = state.state(REBUILD_REQUESTED) is not None
             fitting = marked and state.state(TOPICS_VERSION) == self.requested
             if rebuild_due(session) or fitting:

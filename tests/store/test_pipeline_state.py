@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.repositories.enrichment import EnrichmentRepository
+from app.db.repositories.pipeline_state import PipelineStateRepository
 from app.db.tables import PipelineState
 
 KEY = "rebuild_requested"
@@ -17,17 +17,17 @@ KEY = "rebuild_requested"
 
 def _set(sessions: sessionmaker[Session], value: str) -> None:
     with sessions.begin() as session:
-        EnrichmentRepository(session).set_state(KEY, value)
+        PipelineStateRepository(session).set_state(KEY, value)
 
 
 def _clear(sessions: sessionmaker[Session], value: str) -> None:
     with sessions.begin() as session:
-        EnrichmentRepository(session).clear_state(KEY, value)
+        PipelineStateRepository(session).clear_state(KEY, value)
 
 
 def _value(sessions: sessionmaker[Session]) -> str | None:
     with sessions() as session:
-        return EnrichmentRepository(session).state(KEY)
+        return PipelineStateRepository(session).state(KEY)
 
 
 def test_setting_a_value_another_transaction_just_cleared(sessions: sessionmaker[Session]) -> None:
@@ -36,7 +36,7 @@ def test_setting_a_value_another_transaction_just_cleared(sessions: sessionmaker
         held = session.get(PipelineState, KEY)
         assert held is not None
         _clear(sessions, "rb_1")
-        EnrichmentRepository(session).set_state(KEY, "rb_2")
+        PipelineStateRepository(session).set_state(KEY, "rb_2")
         assert held.value == "rb_2"
     assert _value(sessions) == "rb_2"
 
@@ -49,7 +49,7 @@ def test_clearing_keeps_a_newer_value_another_transaction_set(
         held = session.get(PipelineState, KEY)
         assert held is not None
         _set(sessions, "rb_2")
-        EnrichmentRepository(session).clear_state(KEY, "rb_1")
+        PipelineStateRepository(session).clear_state(KEY, "rb_1")
     assert _value(sessions) == "rb_2"
 
 
@@ -59,7 +59,7 @@ def test_clearing_a_value_another_transaction_cleared(sessions: sessionmaker[Ses
         held = session.get(PipelineState, KEY)
         assert held is not None
         _clear(sessions, "rb_1")
-        repository = EnrichmentRepository(session)
+        repository = PipelineStateRepository(session)
         repository.clear_state(KEY, "rb_1")
         assert repository.state(KEY) is None
     assert _value(sessions) is None

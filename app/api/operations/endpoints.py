@@ -9,9 +9,11 @@ from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Enrichment, Sessions
 from app.api.operations.service import StatusOut, pipeline_status
 from app.api.responses import ERROR_RESPONSES
-from app.db.repositories.enrichment import EnrichmentRepository
-from app.db.repositories.lookalike import MODEL_VERSION
-from app.enrichment.service import TOPICS_VERSION
+from app.db.repositories.pipeline_state import (
+    MODEL_VERSION,
+    TOPICS_VERSION,
+    PipelineStateRepository,
+)
 from app.pipeline import request_rebuild
 
 router = APIRouter(route_class=GuardedRoute, tags=["operations"], responses=ERROR_RESPONSES)
@@ -47,9 +49,9 @@ def rebuild(sessions: Sessions, enrichment: Enrichment) -> RebuildAccepted:
         request_rebuild(session)
     enrichment.request_rebuild()
     with sessions() as session:
-        repository = EnrichmentRepository(session)
+        state = PipelineStateRepository(session)
         return RebuildAccepted(
             status="accepted",
-            topics_version=repository.state(TOPICS_VERSION),
-            model_version=repository.state(MODEL_VERSION),
+            topics_version=state.state(TOPICS_VERSION),
+            model_version=state.state(MODEL_VERSION),
         )

@@ -6,10 +6,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from app.db.repositories.enrichment import EnrichmentRepository
-from app.db.repositories.lookalike import MODEL_VERSION
+from app.db.repositories.pipeline_state import (
+    MODEL_VERSION,
+    REBUILD_REQUESTED,
+    TOPICS_VERSION,
+    PipelineStateRepository,
+)
 from app.db.repositories.profiles import ProfileRepository
-from app.enrichment.service import TOPICS_VERSION, rebuild_due
-from app.pipeline import REBUILD_REQUESTED
+from app.enrichment.service import rebuild_due
 from app.profiles.lookalike import retrain_due
 
 
@@ -39,7 +43,8 @@ def pipeline_status(session: Session) -> StatusOut:
     enriched, clustered, profiled and scored (``settled``)."""
     repository = EnrichmentRepository(session)
     counts = repository.status_counts()
-    model_version = repository.state(MODEL_VERSION)
+    state = PipelineStateRepository(session)
+    model_version = state.state(MODEL_VERSION)
     pending_enrichment = repository.pending_count()
     pending_profiles = ProfileRepository(session).pending_count(model_version)
     settled = (
@@ -47,7 +52,7 @@ def pipeline_status(session: Session) -> StatusOut:
         and repository.unsynced_mailboxes() == 0
         and pending_enrichment == 0
         and pending_profiles == 0
-        and repository.state(REBUILD_REQUESTED) is None
+        and state.state(REBUILD_REQUESTED) is None
         and not rebuild_due(session)
         and not retrain_due(session)
     )
@@ -55,7 +60,7 @@ def pipeline_status(session: Session) -> StatusOut:
         **counts,
         pending_enrichment=pending_enrichment,
         pending_profiles=pending_profiles,
-        topics_version=repository.state(TOPICS_VERSION),
+        topics_version=state.state(TOPICS_VERSION),
         model_version=model_version,
         settled=settled,
     )

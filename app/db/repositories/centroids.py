@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.db.tables import Topic
-from app.db.vector import ensure_detected, to_pgvector_text
+from app.db.vector import ensure_detected, to_pgvector_text, vector_of
 
 # Each message's similarity to every centroid as wide as the batch (by topic id), computed
 # by pgvector: one row per message.
@@ -46,7 +46,7 @@ class CentroidRepository:
         if ensure_detected(self.session.connection()):
             return self._in_database(vectors)
         found = [
-            (topic_id, np.frombuffer(centroid, dtype=np.float32))
+            (topic_id, vector_of(centroid))
             for topic_id, centroid in self.session.execute(
                 select(Topic.id, Topic.centroid).order_by(Topic.id)
             )

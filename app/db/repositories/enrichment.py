@@ -23,7 +23,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
@@ -35,7 +34,6 @@ from app.db.tables import (
     MessageInterestEmbedding,
     MessageTopic,
     MessageTrait,
-    PipelineState,
     QuarantinedMessage,
     Topic,
 )
@@ -46,6 +44,8 @@ from app.db.vector import (
     cosine_top,
     ensure_detected,
     to_pgvector_text,
+    vector_of,
+    vectors_of,
 )
 
 # Rows per statement when reading embeddings by id or scanning them (bytes path).
@@ -131,7 +131,7 @@ class EnrichmentRepository:
                 MessageEmbedding.message_id.in_(chunk)
             )
             for message_id, vector in self.session.execute(query):
-                found[message_id] = np.frombuffer(vector, dtype=np.float32).copy()
+                found[message_id] = vector_of(vector).copy()
         return found
 
     def nearest(
@@ -170,8 +170,7 @@ class EnrichmentRepository:
         )
         for partition in self.session.execute(query).partitions():
             ids = [row[0] for row in partition]
-            rows = np.frombuffer(b"".join(row[1] for row in partition), dtype=np.float32)
-            yield ids, rows.reshape(len(ids), dimensions)
+            yield ids, vectors_of((row[1] for row in partition), len(ids))
 
     def _nearest_pgvector(
         self, query: NDArray[np.float32], limit: int, message_ids: Sequence[str] | None
@@ -265,30 +264,6 @@ class EnrichmentRepository:
             .order_by(MessageTrait.name, MessageTrait.value)
         )
         return [(n, v, c, m) for n, v, c, m in self.session.execute(query)]
-
-    def state(self, key: str) -> str | None:
-        """A pipeline value (e.g. ``topics_version``), or None."""
-        row = self.session.get(PipelineState, key)
-        return None if row is None else row.value
-
-    def set_state(self, key: str, value: str) -> None:
-        """Set a pipeline value in one upsert, so that another transaction setting or clearing
-        the same key meanwhile cannot make it fail (a row loaded in this session is refreshed)."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(PipelineState).values(key=key, value=value)
-        statement = statement.on_conflict_do_update(
-            index_elements=[PipelineState.key], set_={"value": value}
-        )
-        self.session.scalars(
-            statement.returning(PipelineState), execution_options={"populate_existing": True}
-        ).all()
-
-    def clear_state(self, key: str, value: str) -> None:
-        """Remove a pipeline value if it still is ``value`` (one DELETE: no error when another
-        transaction removed or changed it meanwhile)."""
-        self.session.execute(
-            delete(PipelineState).where(PipelineState.key == key, PipelineState.value == value)
-        )
 
     def unsynced_mailboxes(self) -> int:
         """IMAP mailboxes that were never synced and are not disabled or in error."""

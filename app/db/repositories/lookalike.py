@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app.db.tables import LookalikeModelRow, PipelineState
-
-MODEL_VERSION = "model_version"
+from app.db.repositories.pipeline_state import MODEL_VERSION, PipelineStateRepository
+from app.db.tables import LookalikeModelRow
 
 
 class LookalikeRepository:
@@ -18,8 +17,7 @@ class LookalikeRepository:
 
     def current_version(self) -> str | None:
         """The version of the model in force, or None before the first training."""
-        row = self.session.get(PipelineState, MODEL_VERSION)
-        return None if row is None else row.value
+        return PipelineStateRepository(self.session).state(MODEL_VERSION)
 
     def current(self) -> LookalikeModelRow | None:
         """The model in force, or None."""
@@ -32,11 +30,7 @@ class LookalikeRepository:
             delete(LookalikeModelRow).where(LookalikeModelRow.version != model.version)
         )
         self.session.add(model)
-        state = self.session.get(PipelineState, MODEL_VERSION)
-        if state is None:
-            self.session.add(PipelineState(key=MODEL_VERSION, value=model.version))
-        else:
-            state.value = model.version
+        PipelineStateRepository(self.session).set_state(MODEL_VERSION, model.version)
 
     def digest(self) -> str | None:
         """The outcomes digest the model in force was trained on, or None."""

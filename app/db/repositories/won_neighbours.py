@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db.repositories._chunks import chunks
 from app.db.tables import Customer
-from app.db.vector import INDEXED_DIMENSIONS, ensure_detected, to_pgvector_text
+from app.db.vector import INDEXED_DIMENSIONS, ensure_detected, to_pgvector_text, vectors_of
 
 # One lateral search per query vector, through the partial HNSW index of won customers.
 _PGVECTOR_SEARCH = text(
@@ -144,8 +144,7 @@ class _WonMatrix:
     def __init__(self, rows: list[tuple[str, bytes]]) -> None:
         self.ids = [customer_id for customer_id, _ in rows]
         self.index = {customer_id: i for i, customer_id in enumerate(self.ids)}
-        matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
-        matrix = matrix.reshape(len(rows), -1)
+        matrix = vectors_of((v for _, v in rows), len(rows))
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         self.defined = norms[:, 0] > 0
         self.unit = matrix / np.where(norms > 0, norms, 1.0)
