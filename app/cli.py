@@ -25,9 +25,9 @@ from app.cli_support import (
     sync_once,
 )
 from app.cli_workers import scheduler_command, serve_with_broker, worker_command
-from app.db.migrations import current_revision, ensure_migrated, head_revision, upgrade
+from app.db.migrations import current_revision, head_revision, upgrade
 from app.db.repositories.pipeline_state import TOPICS_VERSION, PipelineStateRepository
-from app.db.session import create_db_engine, session_factory
+from app.db.session import create_db_engine, open_store
 from app.errors import LeadlensError
 from app.ingestion.preparer import Preparer
 from app.pipeline import ScoringResult, import_path, import_target
@@ -116,10 +116,8 @@ def import_command(
     """
     settings = load_settings()
     try:
-        engine = create_db_engine(settings.database_url)
-        ensure_migrated(engine)
+        sessions = open_store(settings.database_url).sessions
         total = count_messages(path) if path.exists() else 0
-        sessions = session_factory(engine)
         with sessions.begin() as session:
             target = import_target(session, mailbox, own_domain or [])
         with (
@@ -157,11 +155,9 @@ def rebuild_command() -> None:
     """
     settings = load_settings()
     try:
-        engine = create_db_engine(settings.database_url)
-        ensure_migrated(engine)
+        sessions = open_store(settings.database_url).sessions
     except LeadlensError as exc:
         raise fail(str(exc)) from None
-    sessions = session_factory(engine)
     result = enrich_and_profile(
         settings, sessions, EnrichmentRunner(settings, sessions), rebuild=True
     )
@@ -180,9 +176,7 @@ def _report(result: ScoringResult) -> None:
 
 
 def _runner(settings: Settings) -> SyncRunner:
-    engine = create_db_engine(settings.database_url)
-    ensure_migrated(engine)
-    sessions = session_factory(engine)
+    sessions = open_store(settings.database_url).sessions
     secrets = SecretBox.from_settings(settings)
     secrets.check()
     return SyncRunner(settings, sessions, secrets)
@@ -247,9 +241,7 @@ def serve(
     """
     settings = load_settings()
     try:
-        engine = create_db_engine(settings.database_url)
-        ensure_migrated(engine)
-        sessions = session_factory(engine)
+        sessions = open_store(settings.database_url).sessions
     except LeadlensError as exc:
         raise fail(str(exc)) from None
     check_port(host or settings.host, port or settings.port)

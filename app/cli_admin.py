@@ -27,8 +27,7 @@ from app.api.mailboxes.schemas import MailboxCreate, MailboxOut
 from app.api.mailboxes.service import create_mailbox, describe, list_mailboxes, remove_mailbox
 from app.apikeys import Scope, create_api_key, list_api_keys, revoke_api_key
 from app.cli_output import PlainCommand
-from app.db.migrations import ensure_migrated
-from app.db.session import create_db_engine, session_factory
+from app.db.session import open_store
 from app.errors import LeadlensError
 from app.secrets import SecretBox
 from app.settings import Settings
@@ -58,11 +57,10 @@ def _open_store() -> tuple[Settings, sessionmaker[Session]]:
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
     try:
-        engine = create_db_engine(settings.database_url)
-        ensure_migrated(engine)
+        store = open_store(settings.database_url)
     except LeadlensError as exc:
         raise _fail(exc.detail) from None
-    return settings, session_factory(engine)
+    return settings, store.sessions
 
 
 def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

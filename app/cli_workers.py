@@ -12,8 +12,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli_support import fail, load_settings, serving
-from app.db.migrations import ensure_migrated
-from app.db.session import create_db_engine
+from app.db.session import open_store
 from app.errors import LeadlensError
 from app.metrics import broker_metrics
 from app.settings import Settings
@@ -25,11 +24,7 @@ def _broker_settings() -> Settings:
     if not settings.broker_url:
         raise fail("LEADLENS_BROKER_URL is not set (a Redis URL such as redis://localhost:6379/0)")
     try:
-        engine = create_db_engine(settings.database_url)
-        try:
-            ensure_migrated(engine)
-        finally:
-            engine.dispose()
+        open_store(settings.database_url).close()
     except LeadlensError as exc:
         raise fail(str(exc)) from None
     return settings

@@ -10,8 +10,7 @@ from fastapi import FastAPI
 
 from app.api.body_limit import install_body_limit
 from app.api.routes import install_api
-from app.db.migrations import ensure_migrated
-from app.db.session import create_db_engine, session_factory
+from app.db.session import open_store
 from app.metrics import Metrics
 from app.secrets import SecretBox
 from app.settings import Settings
@@ -42,25 +41,24 @@ def create_app(
     database engine is disposed when the application shuts down. ``GET /metrics`` shows
     ``metrics`` (default: the enrichment runner's) with the store's gauges added.
     """
-    engine = create_db_engine(settings.database_url)
+    store = open_store(settings.database_url)
     secrets = SecretBox.from_settings(settings)
     try:
-        ensure_migrated(engine)
         secrets.check()
     except BaseException:
-        engine.dispose()
+        store.close()
         raise
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        engine.dispose()
+        store.close()
 
     app = FastAPI(
         title="leadlens", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
     )
     app.state.settings = settings
-    app.state.sessions = session_factory(engine)
+    app.state.sessions = store.sessions
     app.state.secrets = secrets
     app.state.sync = sync
     app.state.enrichment = enrichment or EnrichmentRunner(

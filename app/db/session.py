@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.migrations import ensure_migrated
 from app.db.vector import watch_engine
 from app.errors import DatabaseUnreachableError, DatabaseUrlError
 
@@ -145,3 +147,29 @@ def _unreachable(url: URL, exc: DBAPIError) -> DatabaseUnreachableError:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to ``engine`` that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@dataclass(frozen=True)
+class Store:
+    """An open store: its engine (one per process) and the sessions bound to it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        """Close the engine's connections."""
+        self.engine.dispose()
+
+
+def open_store(url: str) -> Store:
+    """The store at ``url``, ready to use: reachable and migrated to this version's schema.
+    Raises :class:`DatabaseUrlError`, :class:`DatabaseUnreachableError` (see
+    :func:`create_db_engine`) or :class:`~app.errors.DatabaseNotMigratedError`, leaving no
+    connection open."""
+    engine = create_db_engine(url)
+    try:
+        ensure_migrated(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, session_factory(engine))

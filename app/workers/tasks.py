@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.migrations import ensure_migrated
 from app.db.repositories.sync import SyncRepository
-from app.db.session import create_db_engine, session_factory
+from app.db.session import open_store
 from app.db.tables import Mailbox
 from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, rebuild_topics
 from app.ingestion.preparer import Preparer
@@ -67,9 +66,7 @@ class WorkerContext:
         """A context on the store at ``settings.database_url``, recording into ``metrics``
         (default as in the constructor); raises DatabaseNotMigratedError when its schema is
         not this version's."""
-        engine = create_db_engine(settings.database_url)
-        ensure_migrated(engine)
-        return cls(settings, session_factory(engine), metrics=metrics)
+        return cls(settings, open_store(settings.database_url).sessions, metrics=metrics)
 
     def close(self) -> None:
         """Stop the parser processes; close the connections of shared metrics."""
