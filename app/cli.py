@@ -29,8 +29,9 @@ from app.db.migrations import current_revision, head_revision, upgrade
 from app.db.repositories.pipeline_state import TOPICS_VERSION, PipelineStateRepository
 from app.db.session import create_db_engine, open_store
 from app.errors import LeadlensError
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import ScoringResult, import_path, import_target
+from app.pipeline import ScoringResult
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner

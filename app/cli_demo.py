@@ -52,8 +52,8 @@ from app.db.types import utcnow
 from app.demo import DemoCorpus, generate, write_mboxes
 from app.demo.imap_server import HOST, DemoImapServer, DovecotError, find_dovecot
 from app.errors import LeadlensError
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner

@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.cli_output import ConsoleHandler, Step, step
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.mailboxes import MailboxRepository
-from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
+from app.enrichment.service import enrich_pending
 from app.errors import LeadlensError
-from app.pipeline import ScoringResult, profile_and_score
-from app.profiles.lookalike import outcomes_digest_now
+from app.pipeline import Progress, ScoringResult, cluster_profile_score
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.sync.mailbox import MailboxResult
@@ -121,9 +120,8 @@ def enrich_and_profile(
     *,
     rebuild: bool = False,
 ) -> ScoringResult:
-    """Enrich what is pending, re-cluster topics when due (always with ``rebuild``), rebuild
-    stale profiles and retrain the lookalike when outcomes changed (always with ``rebuild``),
-    showing progress on stderr."""
+    """Enrich what is pending, then :func:`~app.pipeline.cluster_profile_score` (always
+    re-clustering and retraining with ``rebuild``), showing each step's progress on stderr."""
     with sessions() as session:
         pending = EnrichmentRepository(session).pending_count()
     if pending:
@@ -133,17 +131,13 @@ def enrich_and_profile(
             enrich_pending(
                 sessions, embedder, settings.enrich_batch_size, on_progress=enriching.advance
             )
-    if rebuild or needs_rebuild(sessions):
-        with progress("clustering topics", unit=None):
-            rebuild_topics(sessions, seed=settings.topic_seed)
-    with sessions() as session:
-        current, trained = outcomes_digest_now(session)
-    retrain = rebuild or current != trained
-    label = "profiling and training the lookalike model" if retrain else "profiling"
-    with progress(label, unit="customers") as profiling:
-        return profile_and_score(
-            sessions, runner.models, settings, retrain=retrain, on_progress=profiling.advance
-        )
+    return cluster_profile_score(sessions, runner.models, settings, rebuild=rebuild, watch=_shown)
+
+
+@contextmanager
+def _shown(label: str, unit: str | None) -> Iterator[Progress]:
+    with progress(label, unit=unit) as shown:
+        yield shown.advance
 
 
 def sync_once(

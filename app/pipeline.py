@@ -1,33 +1,37 @@
-"""The orchestrator: read a source in batches, store and commit each batch; after
-enrichment, rebuild stale profiles and score them, retraining the lookalike when asked."""
+"""The pipeline after mail is stored, as one story: enrichment (app/enrichment) reads each
+message; then :func:`cluster_profile_score` re-clusters topics when due, rebuilds the stale
+profiles, scores them, and retrains the lookalike when outcomes changed. The CLI, the
+embedded runner of `leadlens serve` and the Celery tasks all run these steps through it.
+Ingestion (sync, import) is app/sync and app/ingestion."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.repositories.mailboxes import MailboxRepository
 from app.db.repositories.pipeline_state import REBUILD_REQUESTED, PipelineStateRepository
-from app.db.tables import Mailbox
 from app.db.types import new_id
-from app.ingestion.batches import BatchWriter, by_bytes
-from app.ingestion.preparer import Preparer
-from app.ingestion.service import BatchResult
+from app.enrichment.service import needs_rebuild, rebuild_topics
 from app.metrics import Metrics
-from app.profiles.lookalike import ModelCache, NotEnoughOutcomesError, train_lookalike
+from app.profiles.lookalike import (
+    ModelCache,
+    NotEnoughOutcomesError,
+    outcomes_digest_now,
+    train_lookalike,
+)
 from app.profiles.service import mark_stale_daily, refresh_profiles
 from app.settings import Settings
-from ingest.sources import DEFAULT_MAX_MESSAGE_BYTES, RawMessage, iter_messages
 
 Progress = Callable[[int], None]
+Watch = Callable[[str, str | None], AbstractContextManager[Progress]]
+"""How a caller watches the steps: given a step's label and the unit of its progress (None
+when it has none), a context around the step that gives the function to call with each
+number of items done."""
 log = logging.getLogger("leadlens.pipeline")
-
-"""Pipeline state: set by `POST /v1/rebuild`, cleared when a rebuild that began after it has
-re-clustered, re-profiled and retrained (so `GET /v1/status` is not settled meanwhile)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,46 +44,47 @@ class ScoringResult:
     not_enough: str | None
 
 
-def import_target(session: Session, name: str, own_domains: Sequence[str]) -> Mailbox:
-    """The import mailbox called ``name``, created if new; ``own_domains`` are added to it."""
-    repository = MailboxRepository(session)
-    mailbox = repository.get_by_name(name)
-    if mailbox is None:
-        return repository.create_import_target(name, own_domains)
-    merged = sorted({*mailbox.own_domains, *(d.lower() for d in own_domains)})
-    if merged != mailbox.own_domains:
-        mailbox.own_domains = merged
-    return mailbox
+@contextmanager
+def unwatched(_label: str, _unit: str | None) -> Iterator[Progress]:
+    """A :data:`Watch` that shows nothing."""
+    yield lambda _done: None
 
 
-def import_path(
+def cluster_profile_score(
     sessions: sessionmaker[Session],
-    mailbox_id: str,
-    path: Path,
-    batch_size: int,
-    preparer: Preparer,
-    on_progress: Progress | None = None,
+    models: ModelCache,
+    settings: Settings,
     *,
-    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
-) -> BatchResult:
-    """Import every message under ``path`` into a mailbox, committing once per batch (of
-    ``batch_size`` messages, fewer when they are big: see ``BATCH_MAX_BYTES``).
+    rebuild: bool = False,
+    retrain_due: Callable[[], bool] | None = None,
+    metrics: Metrics | None = None,
+    watch: Watch = unwatched,
+) -> ScoringResult:
+    """What follows enrichment, in order: re-cluster topics when due, or when a rebuild is
+    asked for (``rebuild``, or one requested through the API, which is then marked done);
+    rebuild the stale profiles and score them; retrain the lookalike and rescore when a
+    rebuild is asked for or ``retrain_due()`` says so (default: when the outcomes differ from
+    those the model in force learned from)."""
+    mark = rebuild_requested(sessions)
+    requested = rebuild or mark is not None
+    if requested or needs_rebuild(sessions):
+        with watch("clustering topics", None):
+            rebuild_topics(sessions, seed=settings.topic_seed, metrics=metrics)
+    retrain = requested or (retrain_due or (lambda: outcomes_changed(sessions)))()
+    label = "profiling and training the lookalike model" if retrain else "profiling"
+    with watch(label, "customers") as advance:
+        result = profile_and_score(
+            sessions, models, settings, retrain=retrain, on_progress=advance, metrics=metrics
+        )
+    rebuild_done(sessions, mark)
+    return result
 
-    Idempotent: input stored before counts as a duplicate. A kill loses at most the batches
-    in flight, which the next run imports. A message over ``max_message_bytes`` is not read
-    whole: it is quarantined with its first bytes, its size and the reason.
-    """
-    writer: BatchWriter[None] = BatchWriter(sessions, mailbox_id, preparer)
-    raws = iter_messages(path, max_message_bytes)
-    for batch in by_bytes(raws, _held, batch_size):
-        writer.write(batch)
-        if on_progress is not None:
-            on_progress(len(batch))
-    return writer.close()
 
-
-def _held(raw: RawMessage) -> int:
-    return len(raw.data)
+def outcomes_changed(sessions: sessionmaker[Session]) -> bool:
+    """Whether the outcomes in force differ from those the lookalike model learned from."""
+    with sessions() as session:
+        current, trained = outcomes_digest_now(session)
+    return current != trained
 
 
 def profile_and_score(

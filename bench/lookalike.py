@@ -60,8 +60,9 @@ from app.db.tables import Contact, Customer, CustomerTag
 from app.db.types import new_id, utcnow
 from app.demo import DemoCorpus, generate, write_mboxes
 from app.enrichment.service import enrich_pending, rebuild_topics
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target, profile_and_score
+from app.pipeline import profile_and_score
 from app.profiles.lookalike import features_of, train_lookalike
 from app.settings import Settings
 from app.web import create_app

@@ -24,8 +24,8 @@ import contextlib
 
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine, session_factory
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from app.settings import Settings
 from ingest.mime import ParseError, parse_message
 from ingest.sources import iter_messages

@@ -17,8 +17,9 @@ from app.db.session import create_db_engine, session_factory
 from app.db.types import utcnow
 from app.demo import generate, write_mboxes
 from app.enrichment.service import enrich_pending, rebuild_topics
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target, profile_and_score
+from app.pipeline import profile_and_score
 from app.settings import Settings
 from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner

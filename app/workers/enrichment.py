@@ -17,9 +17,9 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.enrichment.service import enrich_pending, needs_rebuild, rebuild_topics
+from app.enrichment.service import enrich_pending
 from app.metrics import Metrics
-from app.pipeline import profile_and_score, rebuild_done, rebuild_requested
+from app.pipeline import cluster_profile_score
 from app.profiles.lookalike import ModelCache, outcomes_digest_now
 from app.settings import Settings
 from models.embedder import Embedder, load_embedder
@@ -79,19 +79,16 @@ class EnrichmentRunner:
         )
         if stop is not None and stop.is_set():
             return done
-        mark = rebuild_requested(self.sessions)
-        requested = self._rebuild.is_set() or mark is not None
-        if requested or needs_rebuild(self.sessions):
-            self._rebuild.clear()
-            rebuild_topics(self.sessions, seed=self.settings.topic_seed, metrics=self.metrics)
-        profile_and_score(
+        rebuild = self._rebuild.is_set()
+        self._rebuild.clear()
+        cluster_profile_score(
             self.sessions,
             self.models,
             self.settings,
-            retrain=requested or self._retrain_due(),
+            rebuild=rebuild,
+            retrain_due=self._retrain_due,
             metrics=self.metrics,
         )
-        rebuild_done(self.sessions, mark)
         return done
 
     def _retrain_due(self) -> bool:

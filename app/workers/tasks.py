@@ -2,7 +2,7 @@
 
 The Celery tasks of `leadlens worker` (app/workers/celery_app.py) are thin wrappers around
 these; the in-process runners of `leadlens serve` run the same sync and enrichment code
-(`sync_folder`, `enrich_pending`, `rebuild_topics`, `profile_and_score`). Each function is
+(`sync_folder`, `enrich_messages`, `cluster_profile_score`). Each function is
 idempotent: it starts from what is committed (a folder's position, a message's
 ``enriched_at``), so running it again after a kill, or twice, loses and doubles nothing.
 """
@@ -18,16 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.repositories.sync import SyncRepository
 from app.db.session import open_store
 from app.db.tables import Mailbox
-from app.enrichment.service import enrich_messages, needs_rebuild, pending_ids, rebuild_topics
+from app.enrichment.service import enrich_messages, pending_ids
 from app.ingestion.preparer import Preparer
 from app.metrics import Metrics, broker_metrics
-from app.pipeline import (
-    ScoringResult,
-    profile_and_score,
-    rebuild_done,
-    rebuild_requested,
-)
-from app.profiles.lookalike import outcomes_digest_now
+from app.pipeline import ScoringResult, cluster_profile_score
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.sync.folder import sync_folder
@@ -185,21 +179,13 @@ def enrich_batch(context: WorkerContext, ids: list[str]) -> int:
 
 
 def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
-    """Re-cluster topics when due (always with ``rebuild``), rebuild stale profiles and
-    retrain the lookalike when outcomes changed (always with ``rebuild``, after which the
-    requested rebuild is marked done in the store, see :func:`app.pipeline.rebuild_done`)."""
-    sessions, settings = context.sessions, context.settings
-    mark = rebuild_requested(sessions) if rebuild else None
-    if rebuild or needs_rebuild(sessions):
-        rebuild_topics(sessions, seed=settings.topic_seed, metrics=context.metrics)
-    with sessions() as session:
-        current, trained = outcomes_digest_now(session)
-    result = profile_and_score(
-        sessions,
+    """:func:`~app.pipeline.cluster_profile_score` on the context's store: re-cluster when
+    due (always with ``rebuild`` or a rebuild requested through the API), rebuild stale
+    profiles, retrain the lookalike when outcomes changed."""
+    return cluster_profile_score(
+        context.sessions,
         context.enrichment.models,
-        settings,
-        retrain=rebuild or current != trained,
+        context.settings,
+        rebuild=rebuild,
         metrics=context.metrics,
     )
-    rebuild_done(sessions, mark)
-    return result

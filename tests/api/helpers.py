@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox
+from app.ingestion.imports import import_path
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path
 from tests.mail import make_email
 from tests.servers.dovecot import HOST, Account, DovecotServer
 

@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Customer, Mailbox, Message, QuarantinedMessage
+from app.ingestion.imports import import_target
 from app.metrics import TASKS, Metrics, SharedMetrics
-from app.pipeline import import_target
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.web import create_app

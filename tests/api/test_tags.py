@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Message, MessageEmbedding, MessageTopic, MessageTrait, Topic
 from app.enrichment.service import enrich_pending, rebuild_topics
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from app.workers.enrichment import EnrichmentRunner
 from tests.api.helpers import assert_error
 

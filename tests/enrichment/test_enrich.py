@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Message, MessageEmbedding, MessageTrait
 from app.enrichment.service import enrich_pending
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from models.embedder import Embedder, load_embedder
 from tests.mail import make_email
 

@@ -25,8 +25,8 @@ from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox, Message, MessageTopic, Topic
 from app.demo import generate
 from app.enrichment.service import enrich_pending, rebuild_topics
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from models.embedder import Embedder
 
 SEED = 5

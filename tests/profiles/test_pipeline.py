@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.tables import Customer, CustomerTag, Message
 from app.enrichment.service import enrich_pending
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from app.profiles.lookalike import ModelCache
 from app.profiles.service import refresh_profiles
 from models.embedder import Embedder

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Contact, Customer, Message
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.pipeline import import_path, import_target
 from tests.mail import make_email
 
 OWN = "exporter.com"

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Contact, Customer, Message, QuarantinedMessage
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
-from app.pipeline import import_path, import_target
 from ingest.errors import SourceError
 from tests.mail import make_email
 

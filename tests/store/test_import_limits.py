@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Message, QuarantinedMessage
 from app.ingestion.batches import by_bytes
+from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
-from app.pipeline import import_path, import_target
 from ingest.sources import KEPT_BYTES, iter_messages
 from tests.mail import make_email
 

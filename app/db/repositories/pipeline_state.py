@@ -23,7 +23,9 @@ MIN_ITEM_COVERAGE`). New messages are placed the same way."""
 MODEL_VERSION = "model_version"
 """The version of the lookalike model in force."""
 REBUILD_REQUESTED = "rebuild_requested"
-"""The mark of a rebuild asked for (``POST /v1/rebuild``) and not done yet."""
+"""The mark of a rebuild asked for: set by ``POST /v1/rebuild``, cleared when a rebuild that
+began after it has re-clustered, re-profiled and retrained (so ``GET /v1/status`` is not
+settled meanwhile)."""
 PROFILES_REFRESHED_AT = "profiles_refreshed_at"
 """When every profile was last flagged for its daily refresh."""
 DEMO_NOW = "demo_now"
