@@ -55,7 +55,10 @@ AUTH_VARIANTS = ("admin", "no key", "unknown key")
 UNKNOWN_KEY = "ll_" + "Z" * 43  # well-formed, never issued
 PUBLIC = frozenset({"GET /healthz"})
 IMAP_OPERATIONS = ("POST /v1/mailboxes", "PATCH /v1/mailboxes/{mailbox_id}")
-UPSTREAM_ERRORS = frozenset({"imap_unreachable", "imap_protocol_error"})  # the 502s
+# the 502s
+UPSTREAM_ERRORS = frozenset(
+    {"imap_unreachable", "imap_protocol_error", "oauth2_token_endpoint_unreachable"}
+)
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
 _HOSTS: TypeAdapter[str] = TypeAdapter(Host)
 # Path parameters and body fields that name something of the store, by the kind of thing.
