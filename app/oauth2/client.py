@@ -37,6 +37,7 @@ class TokenClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         """``timeout`` (seconds) bounds connecting and each read of every request."""
+        self.client_id = client_id
         self._client = client_form(client_id, client_secret)
         self._timeout = timeout
         self._transport = transport
@@ -72,7 +73,7 @@ class TokenClient:
                     url, data=self._client | form, headers={"Accept": "application/json"}
                 )
                 return response.status_code, response.content
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise TokenEndpointUnavailableError(
                 f"token endpoint {_where(url)}: {type(exc).__name__}: {exc}"
             ) from None

@@ -237,6 +237,17 @@ def needs_renewal(obtained_at: datetime | None, expires_at: datetime | None, now
     return now >= expires_at - margin
 
 
+def next_poll_interval(interval: float, error: str) -> float | None:
+    """The wait before the next device token poll after ``error`` (RFC 8628 §3.5):
+    the same for ``authorization_pending``, ``SLOW_DOWN_STEP_S`` more for ``slow_down``;
+    None for any other error (``access_denied``, ``expired_token``, ...): stop polling."""
+    if error == "authorization_pending":
+        return interval
+    if error == "slow_down":
+        return interval + SLOW_DOWN_STEP_S
+    return None
+
+
 def _json_object(status: int, body: bytes) -> dict[str, Any]:
     if status >= 500:
         raise TokenEndpointUnavailableError(f"the token endpoint answered HTTP {status}")

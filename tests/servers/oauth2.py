@@ -274,6 +274,7 @@ class OAuth2Server(ThreadingHTTPServer):
             "interval": interval,
         }
 
+    device_grant = DEVICE_GRANT
     device_interval: float = 0.05
     device_expires_in: float = 600.0
 

@@ -37,8 +37,7 @@ _IMAP_ERRORS: dict[int | str, dict[str, Any]] = error_responses(
         400: f"{UNREADABLE_BODY}; `imap_auth_failed`: the server refused the login; "
         "`imap_folder_missing`: a folder asked for does not exist; `invalid_ca_file`; "
         "`oauth2_grant_refused`: the token endpoint refused the OAuth2 grant",
-        502: "`imap_unreachable`, `imap_protocol_error`, or "
-        "`oauth2_token_endpoint_unreachable`",
+        502: "`imap_unreachable`, `imap_protocol_error`, or `oauth2_token_endpoint_unreachable`",
     }
 )
 
