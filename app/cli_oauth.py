@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.mailboxes.schemas import MailboxCreate, MailboxOut, MailboxUpdate
 from app.api.mailboxes.service import create_mailbox, describe, update_mailbox
@@ -61,9 +62,14 @@ def _show_url(url: str) -> None:
     typer.echo("waiting for the browser ...")
 
 
-def _store(mailbox_id: str | None, body: dict[str, Any], grant: dict[str, Any]) -> MailboxOut:
-    settings, sessions = _open_store()
-    secrets = SecretBox.from_settings(settings)
+def _store(
+    sessions: sessionmaker[Session],
+    secrets: SecretBox,
+    mailbox_id: str | None,
+    body: dict[str, Any],
+    grant: dict[str, Any],
+) -> MailboxOut:
+    """Store ``grant`` on mailbox ``mailbox_id``, or on a new mailbox described by ``body``."""
     try:
         if mailbox_id is not None:
             update = MailboxUpdate.model_validate({"oauth2": grant})
@@ -156,7 +162,7 @@ def mailbox_authorize(
         if client_secret is None:
             raise _fail(f"the environment variable {client_secret_env} is not set")
     endpoints = _endpoints(provider, scope, token_endpoint, authorization_endpoint, device_endpoint)
-    settings, _sessions = _open_store()
+    settings, sessions = _open_store()
     client = TokenClient(client_id, client_secret, timeout=settings.imap_timeout)
     try:
         if flow == "device":
@@ -179,7 +185,8 @@ def mailbox_authorize(
         "token_endpoint": endpoints.token,
     }
     body = {"host": host, "port": port, "security": security, "username": username}
-    view = _store(mailbox, body | {"ca_file": ca_file}, grant)
+    secrets = SecretBox.from_settings(settings)
+    view = _store(sessions, secrets, mailbox, body | {"ca_file": ca_file}, grant)
     typer.echo(
         f"authorised mailbox {view.id} ({view.username}@{view.host}); access tokens are "
         f"renewed with the stored grant; {_PICKED_UP}"
