@@ -10,6 +10,7 @@ import typer
 
 from app.cli_admin import apikey_cli, mailbox_cli
 from app.cli_demo import demo_command
+from app.cli_oauth import mailbox_authorize
 from app.cli_output import PlainCommand, quiet_libraries
 from app.cli_support import (
     HostOption,
@@ -254,6 +255,7 @@ def serve(
 
 
 cli.add_typer(apikey_cli, name="apikey")
+mailbox_cli.command("authorize")(mailbox_authorize)
 cli.add_typer(mailbox_cli, name="mailbox")
 cli.command("demo")(demo_command)
 cli.command("worker")(worker_command)

@@ -148,6 +148,21 @@ class ImapServerProtocolError(LeadlensError):
     status_code = 502
 
 
+class OAuth2GrantRefusedError(LeadlensError):
+    """The token endpoint refused the OAuth2 grant (``invalid_grant`` and the like): the
+    refresh token is revoked or expired, or the client is wrong. Authorise again."""
+
+    code = "oauth2_grant_refused"
+    status_code = 400
+
+
+class TokenEndpointUnreachableError(LeadlensError):
+    """The OAuth2 token endpoint gave no usable answer (down, timed out, 5xx)."""
+
+    code = "oauth2_token_endpoint_unreachable"
+    status_code = 502
+
+
 class SecretKeyError(LeadlensError):
     """The secret key is unusable, or is not the key a stored secret was encrypted with."""
 

@@ -68,6 +68,32 @@ class Mailbox(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OAuth2Grant(Base):
+    """The OAuth2 grant an IMAP mailbox logs in with (auth kind ``oauth2_grant``): who issued
+    it, the client and the refresh token, and the access token last obtained with it.
+
+    Every secret (client secret, refresh token, access token) is a SecretBox ciphertext.
+    ``refused_at`` is set when the token endpoint answered ``invalid_grant``: the grant is
+    not used again until it is replaced.
+    """
+
+    __tablename__ = "oauth2_grants"
+
+    mailbox_id: Mapped[str] = mapped_column(
+        ForeignKey("mailboxes.id", ondelete="CASCADE"), primary_key=True
+    )
+    provider: Mapped[str] = mapped_column(String(16))
+    token_endpoint: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str] = mapped_column(Text)
+    client_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    refresh_token_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    scopes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    access_token_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    access_token_expires_at: Mapped[datetime | None]
+    refreshed_at: Mapped[datetime | None]
+    refused_at: Mapped[datetime | None]
+
+
 class ApiKey(Base):
     """A key for the REST API: only its SHA-256 is stored, with its scope."""
 

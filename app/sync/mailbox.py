@@ -6,7 +6,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,15 +16,8 @@ from app.ingestion.service import BatchResult
 from app.metrics import Metrics, observe_since
 from app.secrets import SecretBox
 from app.sync.folder import sync_folder
-from ingest.imap import (
-    ImapAuthError,
-    ImapConfig,
-    ImapError,
-    ImapProtocolError,
-    ImapSession,
-    ImapUnreachableError,
-    Security,
-)
+from app.sync.login import TokenEndpointDownError, open_imap
+from ingest.imap import ImapAuthError, ImapError, ImapProtocolError, ImapUnreachableError
 from ingest.sources import DEFAULT_MAX_MESSAGE_BYTES
 
 log = logging.getLogger("leadlens.sync")
@@ -33,6 +25,7 @@ log = logging.getLogger("leadlens.sync")
 _ERROR_KINDS: dict[type[ImapError], str] = {
     ImapUnreachableError: "server unreachable",
     ImapProtocolError: "IMAP session failed",
+    TokenEndpointDownError: "OAuth2 token endpoint unreachable",
 }
 
 
@@ -45,27 +38,6 @@ class MailboxResult:
     stored: BatchResult = field(default_factory=BatchResult)
     error: str | None = None
     auth_failed: bool = False
-
-
-def imap_config(mailbox: Mailbox, secrets: SecretBox, timeout: float) -> ImapConfig:
-    """The connection settings of a stored IMAP mailbox, its secret decrypted."""
-    assert mailbox.host
-    assert mailbox.port
-    assert mailbox.username
-    assert mailbox.secret_ciphertext
-    secret = secrets.decrypt(mailbox.secret_ciphertext)
-    oauth2 = mailbox.auth_kind == "oauth2"
-    return ImapConfig(
-        host=mailbox.host,
-        port=mailbox.port,
-        username=mailbox.username,
-        security=cast(Security, mailbox.security or "tls"),
-        password=None if oauth2 else secret,
-        oauth2_token=secret if oauth2 else None,
-        tls_verify=mailbox.tls_verify,
-        ca_file=mailbox.ca_file,
-        timeout=timeout,
-    )
 
 
 def set_sync_state(
@@ -137,11 +109,10 @@ def sync_mailbox(
     with sessions() as session:
         mailbox = session.get_one(Mailbox, mailbox_id)
         result = MailboxResult(mailbox_id, mailbox.name)
-        config = imap_config(mailbox, secrets, timeout)
         folders = mailbox.folders
     set_sync_state(sessions, mailbox_id, "syncing")
     try:
-        with ImapSession.connect(config) as imap:
+        with open_imap(sessions, secrets, mailbox_id, timeout) as imap:
             for folder in imap.sync_folders(folders):
                 done = sync_folder(
                     sessions,

@@ -24,7 +24,8 @@ from app.ingestion.preparer import Preparer
 from app.metrics import Metrics
 from app.secrets import SecretBox
 from app.settings import Settings
-from app.sync.mailbox import MailboxResult, imap_config, set_sync_state, sync_mailbox
+from app.sync.login import open_imap
+from app.sync.mailbox import MailboxResult, set_sync_state, sync_mailbox
 from ingest.imap import ImapError, ImapSession
 
 log = logging.getLogger("leadlens.sync")
@@ -102,13 +103,12 @@ class _MailboxWorker:
         deadline = time.monotonic() + seconds
         try:
             with self.runner.sessions() as session:
-                mailbox = session.get(Mailbox, self.mailbox_id)
-                if mailbox is None:
+                if session.get(Mailbox, self.mailbox_id) is None:
                     return
-                config = imap_config(
-                    mailbox, self.runner.secrets, self.runner.settings.imap_timeout
-                )
-            with ImapSession.connect(config) as imap:
+            runner = self.runner
+            with open_imap(
+                runner.sessions, runner.secrets, self.mailbox_id, runner.settings.imap_timeout
+            ) as imap:
                 if self._inbox_has_news(imap):
                     return
                 self._waiting_on = imap

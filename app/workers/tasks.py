@@ -25,9 +25,10 @@ from app.pipeline import ScoringResult, cluster_profile_score
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.sync.folder import sync_folder
-from app.sync.mailbox import imap_config, record_failure, set_sync_state
+from app.sync.login import open_imap
+from app.sync.mailbox import record_failure, set_sync_state
 from app.workers.enrichment import EnrichmentRunner
-from ingest.imap import ImapError, ImapSession
+from ingest.imap import ImapError
 from models.embedder import Embedder
 
 log = logging.getLogger("leadlens.tasks")
@@ -104,10 +105,11 @@ def mailbox_folders(context: WorkerContext, mailbox_id: str) -> list[str]:
     mailbox = _syncable(context, mailbox_id)
     if mailbox is None:
         return []
-    config = imap_config(mailbox, context.secrets, context.settings.imap_timeout)
     set_sync_state(context.sessions, mailbox_id, "syncing")
     try:
-        with ImapSession.connect(config) as imap:
+        with open_imap(
+            context.sessions, context.secrets, mailbox_id, context.settings.imap_timeout
+        ) as imap:
             folders = list(imap.sync_folders(mailbox.folders))
     except ImapError as exc:
         record_failure(context.sessions, mailbox_id, exc)
@@ -128,9 +130,10 @@ def sync_folder_step(
     if mailbox is None:
         return FolderStep(0, complete=True)
     settings = context.settings
-    config = imap_config(mailbox, context.secrets, settings.imap_timeout)
     try:
-        with ImapSession.connect(config) as imap:
+        with open_imap(
+            context.sessions, context.secrets, mailbox_id, settings.imap_timeout
+        ) as imap:
             done = sync_folder(
                 context.sessions,
                 mailbox_id,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Security = Literal["tls", "starttls", "none"]
+OAuth2Mechanism = Literal["auto", "XOAUTH2", "OAUTHBEARER"]
 _SECURITY: frozenset[str] = frozenset({"tls", "starttls", "none"})
 
 
@@ -17,7 +18,9 @@ class ImapConfig:
     ``security``: ``"tls"`` is implicit TLS from the first byte (IMAPS, RFC 8314 §3.2),
     ``"starttls"`` upgrades a plain connection with STARTTLS (RFC 3501 §6.2.1, RFC 2595)
     and refuses to go on without it, ``"none"`` stays in plain text. Exactly one of
-    ``password`` (LOGIN) and ``oauth2_token`` (AUTHENTICATE XOAUTH2) must be given.
+    ``password`` (LOGIN) and ``oauth2_token`` (AUTHENTICATE OAUTHBEARER or XOAUTH2) must be
+    given. ``oauth2_mechanism`` ``auto`` uses OAUTHBEARER (RFC 7628) where the server
+    advertises ``AUTH=OAUTHBEARER`` and XOAUTH2 otherwise.
     ``tls_verify=False`` skips certificate and host-name checks; ``ca_file`` trusts that PEM
     bundle instead of the system store. ``timeout`` (seconds) bounds the connect and every
     read. ``repr`` never shows the password or the token.
@@ -29,6 +32,7 @@ class ImapConfig:
     security: Security = "tls"
     password: str | None = None
     oauth2_token: str | None = None
+    oauth2_mechanism: OAuth2Mechanism = "auto"
     tls_verify: bool = True
     ca_file: str | None = None
     timeout: float = 30.0

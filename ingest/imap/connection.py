@@ -51,8 +51,10 @@ class ImapSession:
 
         Password logins use LOGIN (RFC 3501 §6.2.3), or AUTHENTICATE PLAIN (RFC 4616,
         UTF-8) when the username or password is not ASCII; a token uses AUTHENTICATE
-        XOAUTH2. When the server offers CONDSTORE and ENABLE, CONDSTORE is enabled
-        (RFC 7162 §3.1, RFC 5161) so SELECT reports HIGHESTMODSEQ.
+        OAUTHBEARER (RFC 7628) where the server advertises it, else XOAUTH2 (or the
+        mechanism ``config.oauth2_mechanism`` names). When the server offers CONDSTORE and
+        ENABLE, CONDSTORE is enabled (RFC 7162 §3.1, RFC 5161) so SELECT reports
+        HIGHESTMODSEQ.
 
         Raises :class:`ImapUnreachableError` (no connection, TLS failure, STARTTLS not
         offered), :class:`ImapAuthError` (credentials refused) or :class:`ImapProtocolError`.
@@ -269,7 +271,14 @@ def _open(config: ImapConfig) -> IMAPClient:
 
 def _authenticate(client: IMAPClient, config: ImapConfig) -> None:
     if config.oauth2_token is not None:
-        client.sasl_login("XOAUTH2", _xoauth2(config.username, config.oauth2_token))
+        mechanism = config.oauth2_mechanism
+        if mechanism == "auto":
+            advertised = client.has_capability("AUTH=OAUTHBEARER")
+            mechanism = "OAUTHBEARER" if advertised else "XOAUTH2"
+        if mechanism == "OAUTHBEARER":
+            client.sasl_login(mechanism, _oauthbearer(config.username, config.oauth2_token))
+        else:
+            client.sasl_login(mechanism, _xoauth2(config.username, config.oauth2_token))
     elif config.password is not None:
         if (config.username + config.password).isascii():
             client.login(config.username, config.password)
@@ -292,6 +301,26 @@ def _xoauth2(username: str, token: str) -> Callable[[bytes], bytes]:
             return b""
         sent = True
         return f"user={username}\x01auth=Bearer {token}\x01\x01".encode()
+
+    return respond
+
+
+def _oauthbearer(username: str, token: str) -> Callable[[bytes], bytes]:
+    """The OAUTHBEARER client side (RFC 7628 §3.1, GS2 header of RFC 5801 §4).
+
+    The first answer is ``n,a=<u>,^Aauth=Bearer <token>^A^A``; to an error challenge
+    (RFC 7628 §3.2.2) the client answers a single ``^A`` so that the server ends with NO
+    (§3.2.3). imapclient's ``oauthbearer_login`` would send the token a second time instead.
+    """
+    sent = False
+    identity = username.replace("=", "=3D").replace(",", "=2C")
+
+    def respond(_challenge: bytes) -> bytes:
+        nonlocal sent
+        if sent:
+            return b"\x01"
+        sent = True
+        return f"n,a={identity},\x01auth=Bearer {token}\x01\x01".encode()
 
     return respond
 

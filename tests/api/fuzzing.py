@@ -55,7 +55,12 @@ AUTH_VARIANTS = ("admin", "no key", "unknown key")
 UNKNOWN_KEY = "ll_" + "Z" * 43  # well-formed, never issued
 PUBLIC = frozenset({"GET /healthz"})
 IMAP_OPERATIONS = ("POST /v1/mailboxes", "PATCH /v1/mailboxes/{mailbox_id}")
-UPSTREAM_ERRORS = frozenset({"imap_unreachable", "imap_protocol_error"})  # the 502s
+# the 502s
+UPSTREAM_ERRORS = frozenset(
+    {"imap_unreachable", "imap_protocol_error", "oauth2_token_endpoint_unreachable"}
+)
+# nothing listens on port 9 (discard) of this machine: a token request fails at once (502)
+CLOSED_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
 _HOSTS: TypeAdapter[str] = TypeAdapter(Host)
 # Path parameters and body fields that name something of the store, by the kind of thing.
@@ -356,6 +361,9 @@ class Fuzzer:
         return real[index] if index < len(real) else value
 
     def _pin_imap(self, body: dict[str, Any]) -> None:
+        grant = body.get("oauth2")
+        if isinstance(grant, dict) and isinstance(grant.get("token_endpoint", ""), str):
+            grant["token_endpoint"] = CLOSED_TOKEN_ENDPOINT  # never a provider on the internet
         host = body.get("host")
         try:
             valid = isinstance(host, str) and bool(_HOSTS.validate_python(host))

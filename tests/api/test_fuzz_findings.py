@@ -157,7 +157,7 @@ def test_hosts_and_domains_are_not_trimmed_any_more() -> None:
 def test_exactly_one_secret_and_one_lead_are_in_the_schema() -> None:
     """`{}` passed the schema of POST /v1/lookalike and of POST /v1/mailboxes, then was 422."""
     one_secret = MailboxCreate.model_json_schema()["oneOf"]
-    assert [case["required"] for case in one_secret] == [["password"], ["oauth2_token"]]
+    assert [case["required"] for case in one_secret] == [["password"], ["oauth2_token"], ["oauth2"]]
     one_lead = LookalikeRequest.model_json_schema()["oneOf"]
     assert [case["required"] for case in one_lead] == [["customer_id"], ["email"], ["texts"]]
     assert _accepts(LookalikeRequest, {"customer_id": "c", "email": None})

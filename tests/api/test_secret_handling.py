@@ -1,8 +1,9 @@
 """Secrets stay secret: the SQLite store and the key file are made readable by their owner
 only (0600, whatever the umask); API keys and dashboard tokens are never compared as text;
 and a whole run of `leadlens serve` at DEBUG with the libraries' logs on — mailboxes added
-with passwords (right and wrong ones), synced, changed, API calls with a key — logs none of
-the passwords, the API key or LEADLENS_SECRET_KEY."""
+with passwords (right and wrong ones) and with an OAuth2 grant, synced, changed, API calls
+with a key — logs none of the passwords, the API key, LEADLENS_SECRET_KEY, the client secret,
+or any refresh or access token."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from app.demo.imap_server import free_port
 from tests.conftest import REPO_ROOT
 from tests.mail import make_email
 from tests.servers.dovecot import HOST, Account, DovecotServer
+from tests.servers.oauth2 import OAuth2Server, oauth2_server
+
+__all__ = ["oauth2_server"]
 
 SECRET_KEY = "the LEADLENS_SECRET_KEY of this test"
 
@@ -136,7 +140,7 @@ def _until(condition: object, what: str, process: subprocess.Popen[bytes], log: 
 
 
 def test_no_secret_in_the_logs_of_a_whole_run(
-    tmp_path: Path, dovecot: DovecotServer, imap_account: Account
+    tmp_path: Path, dovecot: DovecotServer, imap_account: Account, oauth2_server: OAuth2Server
 ) -> None:
     database, log = tmp_path / "leadlens.db", tmp_path / "serve.log"
     _leadlens(database, "db", "upgrade")
@@ -177,15 +181,43 @@ def test_no_secret_in_the_logs_of_a_whole_run(
             assert api.patch(path, json={"password": wrong}).status_code == 400
             assert api.patch(path, json={"password": imap_account.password}).is_success
             _until(lambda: api.get(path).json()["messages"] == 1, "synced", process, log)
+            # an OAuth2 grant mailbox whose tokens expire (and rotate) while it syncs
+            granted = dovecot.new_account()
+            dovecot.append(
+                granted.username,
+                "INBOX",
+                [make_email(sender="b@acme.de", to="rep@lumora.com", subject="Q", body="Hi")],
+            )
+            oauth2_server.lifetime = 1.0
+            dovecot.trust(oauth2_server.user_of)
+            grant = {
+                "provider": "custom",
+                "client_id": "leadlens-test",
+                "client_secret": "client-secret-of-the-test",
+                "refresh_token": oauth2_server.issue_grant(granted.username, "leadlens-test"),
+                "token_endpoint": oauth2_server.token_endpoint,
+            }
+            added = api.post(
+                "/v1/mailboxes", json=body | {"username": granted.username, "oauth2": grant}
+            )
+            assert added.status_code == 201, added.text
+            granted_path = f"/v1/mailboxes/{added.json()['id']}"
+            _until(lambda: api.get(granted_path).json()["messages"] == 1, "synced", process, log)
+            assert api.patch(granted_path, json={"folders": ["INBOX"]}).is_success
             assert api.post("/v1/tag", json={"body": "Please quote 500 pcs"}).is_success
             assert api.get("/v1/status").is_success
             assert (
                 api.get("/v1/customers", headers={"Authorization": "Bearer x"}).status_code == 401
             )
     finally:
+        dovecot.trust(None)
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
     text = log.read_text(errors="replace")
+    oauth2 = [*oauth2_server.grants, *oauth2_server.retired, *oauth2_server.access]
+    assert len(oauth2) >= 4  # refresh tokens, rotated ones, access tokens
+    for secret in [*oauth2, "client-secret-of-the-test"]:
+        assert secret not in text, f"an OAuth2 secret is in the logs:\n{text}"
     assert "DEBUG" in text and "imapclient" in text  # the most the logs say
     for secret in (imap_account.password, other.password, wrong, key, SECRET_KEY):
         assert secret not in text, f"a secret is in the logs:\n{text}"

@@ -133,17 +133,36 @@ def test_dropped_connection_mid_session_is_protocol_error(
         session.uids_after(0)
 
 
-def test_xoauth2_token_logs_in(dovecot: DovecotServer, imap_account: Account) -> None:
-    dovecot.set_token(imap_account.username, "ya29.good-token")
-    settings = config(dovecot, imap_account, "tls", password=None, oauth2_token="ya29.good-token")
+@pytest.mark.parametrize("mechanism", ["auto", "XOAUTH2", "OAUTHBEARER"])
+def test_oauth2_token_logs_in(
+    dovecot: DovecotServer, imap_account: Account, mechanism: str
+) -> None:
+    """A token logs in with either SASL mechanism; ``auto`` takes OAUTHBEARER (RFC 7628),
+    which dovecot advertises, as its login line shows."""
+    token = f"ya29.good-token-{mechanism}"
+    dovecot.set_token(imap_account.username, token)
+    settings = config(
+        dovecot, imap_account, "tls", password=None, oauth2_token=token, oauth2_mechanism=mechanism
+    )
     with ImapSession.connect(settings) as session:
         assert session.sync_folders(None) == ["INBOX", "Sent"]
+    used = "XOAUTH2" if mechanism == "XOAUTH2" else "OAUTHBEARER"
+    deadline = time.monotonic() + 10
+    line = f"user=<{imap_account.username}>, method={used}"
+    while line not in dovecot.log_file.read_text():
+        assert time.monotonic() < deadline, dovecot.log_tail()
+        time.sleep(0.05)
 
 
-def test_refused_xoauth2_token_is_auth_error(dovecot: DovecotServer, imap_account: Account) -> None:
+@pytest.mark.parametrize("mechanism", ["XOAUTH2", "OAUTHBEARER"])
+def test_refused_oauth2_token_is_auth_error(
+    dovecot: DovecotServer, imap_account: Account, mechanism: str
+) -> None:
     dovecot.set_token("someone-else", "ya29.other-user-token")
     for token in ("ya29.unknown-token", "ya29.other-user-token"):
-        settings = config(dovecot, imap_account, password=None, oauth2_token=token)
+        settings = config(
+            dovecot, imap_account, password=None, oauth2_token=token, oauth2_mechanism=mechanism
+        )
         with pytest.raises(ImapAuthError) as info:
             ImapSession.connect(settings)
         assert token not in str(info.value)

@@ -9,8 +9,9 @@ is a fresh user per test. Import them into a ``conftest.py`` to use them::
 
 The server offers STARTTLS on the plain port and implicit TLS on ``tls_port`` (self-signed
 certificate for IP 127.0.0.1, usable as the CA file), a ``\\Sent`` special-use folder,
-IDLE, CONDSTORE, MULTIAPPEND, and AUTHENTICATE XOAUTH2 checked by a tiny token
-introspection endpoint served from this process (``set_token``).
+IDLE, CONDSTORE, MULTIAPPEND, and AUTHENTICATE XOAUTH2 and OAUTHBEARER checked by a tiny
+token introspection endpoint served from this process (``set_token``, or ``trust`` an
+issuer such as tests/servers/oauth2.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -62,6 +63,14 @@ class _Introspection(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__((HOST, 0), _IntrospectionHandler)
         self.tokens: dict[str, str] = {}
+        self.issuer: Callable[[str], str | None] | None = None
+
+    def user_of(self, token: str) -> str | None:
+        """The user ``token`` was set for (``set_token``), else the trusted issuer's answer."""
+        user = self.tokens.get(token)
+        if user is None and self.issuer is not None:
+            user = self.issuer(token)
+        return user
 
 
 class _IntrospectionHandler(BaseHTTPRequestHandler):
@@ -70,7 +79,7 @@ class _IntrospectionHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         form = parse_qs(self.rfile.read(length).decode())
-        user = self.server.tokens.get(form.get("token", [""])[0])
+        user = self.server.user_of(form.get("token", [""])[0])
         answer = {"active": True, "username": user} if user else {"active": False}
         body = json.dumps(answer).encode()
         self.send_response(200)
@@ -94,7 +103,7 @@ ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login xoauth2
+auth_mechanisms = plain login xoauth2 oauthbearer
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 default_internal_group = {internal_group}
@@ -111,7 +120,7 @@ passdb {{
 passdb {{
   driver = oauth2
   args = {root}/oauth2.conf.ext
-  mechanisms = xoauth2
+  mechanisms = xoauth2 oauthbearer
 }}
 userdb {{
   driver = passwd-file
@@ -225,6 +234,11 @@ class DovecotServer:
     def set_token(self, name: str, token: str) -> None:
         """Make the introspection endpoint accept ``token`` as an OAuth2 token for ``name``."""
         self._introspection.tokens[token] = name
+
+    def trust(self, issuer: Callable[[str], str | None] | None) -> None:
+        """Accept the tokens ``issuer`` vouches for (it returns the user of a live token, else
+        None: ``OAuth2Server.user_of``) beside those of ``set_token``; None: stop."""
+        self._introspection.issuer = issuer
 
     def new_account(self) -> Account:
         """A user with a unique name and a random password."""

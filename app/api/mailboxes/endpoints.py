@@ -35,8 +35,9 @@ router = APIRouter(
 _IMAP_ERRORS: dict[int | str, dict[str, Any]] = error_responses(
     {
         400: f"{UNREADABLE_BODY}; `imap_auth_failed`: the server refused the login; "
-        "`imap_folder_missing`: a folder asked for does not exist; `invalid_ca_file`",
-        502: "`imap_unreachable`, or `imap_protocol_error`",
+        "`imap_folder_missing`: a folder asked for does not exist; `invalid_ca_file`; "
+        "`oauth2_grant_refused`: the token endpoint refused the OAuth2 grant",
+        502: "`imap_unreachable`, `imap_protocol_error`, or `oauth2_token_endpoint_unreachable`",
     }
 )
 
@@ -78,7 +79,8 @@ def get_mailbox(mailbox_id: str, sessions: Sessions) -> MailboxOut:
 def update_mailbox(
     mailbox_id: str, body: MailboxUpdate, sessions: Sessions, secrets: Secrets, sync: Sync
 ) -> MailboxOut:
-    """Change the password or token (checked first; re-enables), the folders or own domains."""
+    """Change the password, token or OAuth2 grant (checked first; re-enables), the folders
+    or own domains."""
     with sessions.begin() as session:
         mailbox, sync_now = service.update_mailbox(session, secrets, mailbox_id, body)
         view = service.describe(session, [mailbox])[0]

@@ -19,8 +19,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.api.mailboxes.grants import PRESET_NAMES, OAuth2GrantIn, OAuth2GrantOut
 from app.api.pagination import Page
 from app.api.patterns import matching, shown
+from app.oauth2.providers import preset
 
 MAX_NAME_LENGTH = 320  # mailboxes.name holds `username@host`
 # each pattern is the check and what the OpenAPI document shows (app/api/patterns.py)
@@ -75,12 +77,39 @@ Folders = Annotated[list[FolderName], Field(min_length=1, max_length=100)]
 Domains = Annotated[list[Domain], Field(max_length=100)]
 SecurityMode = Literal["tls", "starttls", "none"]
 MailboxState = Literal["idle", "syncing", "error", "disabled"]
-# JSON Schema for "exactly one of" and "at most one of" two secrets given as text (not null)
-_GIVEN: dict[str, Any] = {"password": {"type": "string"}, "oauth2_token": {"type": "string"}}
-_ONE_SECRET: dict[str, Any] = {
-    "oneOf": [{"required": [name], "properties": {name: kind}} for name, kind in _GIVEN.items()]
+AuthKind = Literal["password", "oauth2", "oauth2_grant"]
+# JSON Schema for "exactly one of" and "at most one of" the logins given (not null)
+_GIVEN: dict[str, Any] = {
+    "password": {"type": "string"},
+    "oauth2_token": {"type": "string"},
+    "oauth2": {"type": "object"},
 }
-_AT_MOST_ONE_SECRET: dict[str, Any] = {"not": {"required": list(_GIVEN), "properties": _GIVEN}}
+_PAIRS = [("password", "oauth2_token"), ("password", "oauth2"), ("oauth2_token", "oauth2")]
+_ONE_SECRET: dict[str, Any] = {
+    "oneOf": [{"required": [name], "properties": {name: kind}} for name, kind in _GIVEN.items()],
+    # the host may be left to the preset of a google or microsoft grant
+    "anyOf": [
+        {"required": ["host"], "properties": {"host": {"type": "string"}}},
+        {
+            "required": ["oauth2"],
+            "properties": {
+                "oauth2": {
+                    "type": "object",
+                    "required": ["provider"],
+                    "properties": {"provider": {"enum": PRESET_NAMES}},
+                }
+            },
+        },
+    ],
+}
+_AT_MOST_ONE_SECRET: dict[str, Any] = {
+    "not": {
+        "anyOf": [
+            {"required": list(pair), "properties": {name: _GIVEN[name] for name in pair}}
+            for pair in _PAIRS
+        ]
+    }
+}
 
 
 class MailboxCreate(BaseModel):
@@ -90,7 +119,11 @@ class MailboxCreate(BaseModel):
         extra="forbid", hide_input_in_errors=True, json_schema_extra=_ONE_SECRET
     )
 
-    host: Host
+    host: Host | None = Field(
+        default=None,
+        description="The IMAP server; may be left out with a `google` (imap.gmail.com) or "
+        "`microsoft` (outlook.office365.com) grant.",
+    )
     port: int = Field(default=993, ge=1, le=65535)
     security: SecurityMode = Field(
         default="tls",
@@ -100,7 +133,14 @@ class MailboxCreate(BaseModel):
     username: Username
     password: Secret | None = None
     oauth2_token: Secret | None = Field(
-        default=None, description="An OAuth2 access token, used with AUTHENTICATE XOAUTH2."
+        default=None,
+        description="A static OAuth2 access token (AUTHENTICATE OAUTHBEARER or XOAUTH2); it "
+        "is not renewed: give `oauth2` for a mailbox that stays connected.",
+    )
+    oauth2: OAuth2GrantIn | None = Field(
+        default=None,
+        description="An OAuth2 grant (refresh token): access tokens are obtained and renewed "
+        "with it.",
     )
     folders: Folders | None = Field(
         default=None,
@@ -117,31 +157,45 @@ class MailboxCreate(BaseModel):
 
     @model_validator(mode="after")
     def _one_secret_and_short_name(self) -> Self:
-        if (self.password is None) == (self.oauth2_token is None):
-            raise ValueError("give exactly one of password and oauth2_token")
+        given = [self.password, self.oauth2_token, self.oauth2]
+        if sum(value is not None for value in given) != 1:
+            raise ValueError("give exactly one of password, oauth2_token and oauth2")
+        if self.host is None:
+            found = None if self.oauth2 is None else preset(self.oauth2.provider)
+            if found is None:
+                raise ValueError("host is needed (only a google or microsoft grant has one)")
+            self.host = found.imap_host
         if len(self.username) + 1 + len(self.host) > MAX_NAME_LENGTH:
             raise ValueError(f"username@host must be at most {MAX_NAME_LENGTH} characters")
         return self
 
     @property
+    def imap_host(self) -> str:
+        """The host given, or the grant provider's."""
+        assert self.host is not None
+        return self.host
+
+    @property
     def secret(self) -> str:
-        """The password or the token, whichever was given."""
+        """The password or the static token (not for a grant, see ``oauth2``)."""
         given = self.password if self.password is not None else self.oauth2_token
         assert given is not None
         return given.get_secret_value()
 
     @property
-    def auth_kind(self) -> Literal["password", "oauth2"]:
-        """``password`` (LOGIN) or ``oauth2`` (XOAUTH2)."""
+    def auth_kind(self) -> AuthKind:
+        """``password`` (LOGIN), ``oauth2`` (a static token) or ``oauth2_grant``."""
+        if self.oauth2 is not None:
+            return "oauth2_grant"
         return "password" if self.password is not None else "oauth2"
 
 
 class MailboxUpdate(BaseModel):
     """Changes to a mailbox; fields left out stay as they are.
 
-    A new ``password`` or ``oauth2_token`` is checked against the server like a new mailbox,
-    and on success re-enables the mailbox and starts a sync. ``folders: null`` goes back to
-    INBOX plus the \\Sent folder.
+    A new ``password``, ``oauth2_token`` or ``oauth2`` grant is checked against the server
+    like a new mailbox, and on success replaces the login, re-enables the mailbox and starts
+    a sync. ``folders: null`` goes back to INBOX plus the \\Sent folder.
     """
 
     model_config = ConfigDict(
@@ -150,18 +204,19 @@ class MailboxUpdate(BaseModel):
 
     password: Secret | None = None
     oauth2_token: Secret | None = None
+    oauth2: OAuth2GrantIn | None = None
     folders: Folders | None = None
     own_domains: Domains | None = None
 
     @model_validator(mode="after")
     def _at_most_one_secret(self) -> Self:
-        if self.password is not None and self.oauth2_token is not None:
-            raise ValueError("give at most one of password and oauth2_token")
+        if sum(v is not None for v in (self.password, self.oauth2_token, self.oauth2)) > 1:
+            raise ValueError("give at most one of password, oauth2_token and oauth2")
         return self
 
     @property
     def new_secret(self) -> tuple[Literal["password", "oauth2"], str] | None:
-        """The new login as (auth kind, secret), or None when it does not change."""
+        """The new password or static token as (auth kind, secret), or None."""
         if self.password is not None:
             return "password", self.password.get_secret_value()
         if self.oauth2_token is not None:
@@ -191,7 +246,13 @@ class MailboxOut(BaseModel):
     port: int
     security: SecurityMode
     username: str
-    auth: Literal["password", "oauth2"]
+    auth: AuthKind = Field(
+        description="`password`, `oauth2` (a static access token) or `oauth2_grant` (access "
+        "tokens renewed with a refresh token, see `oauth2`)."
+    )
+    oauth2: OAuth2GrantOut | None = Field(
+        default=None, description="The OAuth2 grant of an `oauth2_grant` mailbox (no secret)."
+    )
     folders: list[str] | None = Field(
         description="The folders asked for; null means INBOX plus the server's \\Sent folder "
         "(resolved again at each sync). `folder_status` lists those actually synced."

@@ -15,7 +15,14 @@ from typing import cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.api.mailboxes.oauth2 import (
+    grant_out,
+    obtain_tokens,
+    store_grant,
+    stored_grant_token,
+)
 from app.api.mailboxes.schemas import (
+    AuthKind,
     FolderStatusOut,
     MailboxCreate,
     MailboxOut,
@@ -38,6 +45,7 @@ from app.errors import (
     MailboxExistsError,
     NotFoundError,
 )
+from app.oauth2.protocol import TokenSet
 from app.secrets import SecretBox
 from ingest.imap import (
     ImapAuthError,
@@ -89,36 +97,38 @@ def create_mailbox(
     *,
     timeout: float = LOGIN_CHECK_TIMEOUT_S,
 ) -> Mailbox:
-    """Check the login of ``data`` and store the mailbox, its secret encrypted.
+    """Check the login of ``data`` and store the mailbox, its secret encrypted; with an
+    OAuth2 grant, a first access token is obtained with it (and stored) to log in.
 
     Named ``username@host``; a second mailbox of that name is ``409 mailbox_exists``. Its
     own domains are the login's domain plus ``data.own_domains``. State ``idle``.
     """
-    name = f"{data.username}@{data.host}"
+    name = f"{data.username}@{data.imap_host}"
     repository = MailboxRepository(session)
     _ensure_name_free(repository, name)
-    ciphertext = secrets.encrypt(data.secret)
+    tokens = None if data.oauth2 is None else obtain_tokens(data.oauth2, timeout)
+    secret = data.secret if tokens is None else tokens.access_token
     config = ImapConfig(
-        host=data.host,
+        host=data.imap_host,
         port=data.port,
         username=data.username,
         security=data.security,
-        password=data.secret if data.auth_kind == "password" else None,
-        oauth2_token=data.secret if data.auth_kind == "oauth2" else None,
+        password=secret if data.auth_kind == "password" else None,
+        oauth2_token=None if data.auth_kind == "password" else secret,
         tls_verify=data.tls_verify,
         ca_file=data.ca_file,
         timeout=timeout,
     )
     folders = check_login(config, data.folders)
     try:
-        return repository.create_imap(
+        mailbox = repository.create_imap(
             name=name,
-            host=data.host,
+            host=data.imap_host,
             port=data.port,
             security=data.security,
             username=data.username,
             auth_kind=data.auth_kind,
-            secret_ciphertext=ciphertext,
+            secret_ciphertext=None if tokens is not None else secrets.encrypt(secret),
             folders=folders,
             own_domains=own_domains_of(data.username, data.own_domains),
             tls_verify=data.tls_verify,
@@ -127,6 +137,9 @@ def create_mailbox(
         )
     except IntegrityError:  # added meanwhile by a concurrent request
         raise MailboxExistsError(f"a mailbox named {name!r} exists already") from None
+    if data.oauth2 is not None and tokens is not None:
+        store_grant(repository, secrets, mailbox.id, data.oauth2, tokens)
+    return mailbox
 
 
 def update_mailbox(
@@ -139,27 +152,59 @@ def update_mailbox(
 ) -> tuple[Mailbox, bool]:
     """Apply ``data``; returns the mailbox and whether it should be synced now.
 
-    A new password or token, or new folders, is checked against the server first (new
-    folders with the stored login). A new login clears the authentication failure and the
-    last error and re-enables a disabled mailbox.
+    A new password, token or OAuth2 grant, or new folders, is checked against the server
+    first (new folders with the stored login). A new login replaces the old one (a grant
+    replaces a password and the other way round), clears the authentication failure and
+    the last error and re-enables a disabled mailbox.
     """
-    mailbox = _imap_mailbox(MailboxRepository(session), mailbox_id)
+    repository = MailboxRepository(session)
+    mailbox = _imap_mailbox(repository, mailbox_id)
     new_login = data.new_secret
+    new_grant = None if data.oauth2 is None else obtain_tokens(data.oauth2, timeout)
+    changes_login = new_login is not None or new_grant is not None
     folders = data.folders if data.changes_folders else mailbox.folders
-    if new_login is not None or data.changes_folders:
-        auth_kind, secret = new_login or (mailbox.auth_kind, _stored_secret(mailbox, secrets))
+    if changes_login or data.changes_folders:
+        if new_grant is not None:
+            auth_kind, secret = "oauth2_grant", new_grant.access_token
+        elif new_login is not None:
+            auth_kind, secret = new_login
+        elif mailbox.auth_kind == "oauth2_grant":
+            auth_kind = mailbox.auth_kind
+            secret = stored_grant_token(repository, secrets, mailbox.id, timeout)
+        else:
+            auth_kind, secret = mailbox.auth_kind or "password", _stored_secret(mailbox, secrets)
         resolved = check_login(_config(mailbox, auth_kind, secret, timeout), folders)
         if data.changes_folders:
             mailbox.folders = resolved
-        if new_login is not None:
-            mailbox.auth_kind, mailbox.secret_ciphertext = auth_kind, secrets.encrypt(secret)
-            mailbox.auth_failed_at, mailbox.last_error = None, None
-            if mailbox.state != "syncing":
-                mailbox.state = "idle"
+        if changes_login:
+            _replace_login(repository, secrets, mailbox, data, auth_kind, secret, new_grant)
     if data.own_domains is not None:
         mailbox.own_domains = own_domains_of(mailbox.username or "", data.own_domains)
-    sync_now = mailbox.state != "disabled" and (new_login is not None or data.changes_folders)
+    sync_now = mailbox.state != "disabled" and (changes_login or data.changes_folders)
     return mailbox, sync_now
+
+
+def _replace_login(
+    repository: MailboxRepository,
+    secrets: SecretBox,
+    mailbox: Mailbox,
+    data: MailboxUpdate,
+    auth_kind: str,
+    secret: str,
+    tokens: TokenSet | None,
+) -> None:
+    """Store the new login checked already (a grant with its first token, or a password or
+    token), clear the authentication failure and the last error, re-enable the mailbox."""
+    if data.oauth2 is not None and tokens is not None:
+        store_grant(repository, secrets, mailbox.id, data.oauth2, tokens)
+        mailbox.secret_ciphertext = None
+    else:
+        repository.drop_grant(mailbox.id)
+        mailbox.secret_ciphertext = secrets.encrypt(secret)
+    mailbox.auth_kind = auth_kind
+    mailbox.auth_failed_at, mailbox.last_error = None, None
+    if mailbox.state != "syncing":
+        mailbox.state = "idle"
 
 
 def list_mailboxes(session: Session, limit: int, cursor: str | None) -> MailboxPage:
@@ -187,7 +232,8 @@ def prepare_sync(session: Session, mailbox_id: str) -> SyncRequested:
     if mailbox.auth_failed_at is not None:
         raise MailboxAuthFailedError(
             f"the server refused the login of mailbox {mailbox_id} at "
-            f"{mailbox.auth_failed_at.isoformat()}; PATCH it with a new password or token"
+            f"{mailbox.auth_failed_at.isoformat()}; PATCH it with a new password, token or "
+            "oauth2 grant"
         )
     return SyncRequested(id=mailbox.id, state=cast(MailboxState, mailbox.state))
 
@@ -204,9 +250,11 @@ def remove_mailbox(session: Session, mailbox_id: str, *, purge: bool) -> None:
 
 
 def describe(session: Session, mailboxes: Sequence[Mailbox]) -> list[MailboxOut]:
-    """The API view of each mailbox, with its counts and folder positions (no secret)."""
+    """The API view of each mailbox, with its counts, folder positions and what its OAuth2
+    grant may show (no secret)."""
     repository = MailboxRepository(session)
     ids = [mailbox.id for mailbox in mailboxes]
+    grants = repository.grants(ids)
     messages = repository.message_counts(ids)
     quarantined = repository.quarantine_counts(ids)
     folders = repository.folder_states(ids)
@@ -217,7 +265,8 @@ def describe(session: Session, mailboxes: Sequence[Mailbox]) -> list[MailboxOut]
             port=mailbox.port or 0,
             security=cast(Security, mailbox.security or "tls"),
             username=mailbox.username or "",
-            auth="oauth2" if mailbox.auth_kind == "oauth2" else "password",
+            auth=cast(AuthKind, mailbox.auth_kind or "password"),
+            oauth2=grant_out(grants[mailbox.id]) if mailbox.id in grants else None,
             folders=mailbox.folders,
             own_domains=list(mailbox.own_domains),
             tls_verify=mailbox.tls_verify,
@@ -279,7 +328,7 @@ def _stored_secret(mailbox: Mailbox, secrets: SecretBox) -> str:
 
 
 def _config(mailbox: Mailbox, auth_kind: str | None, secret: str, timeout: float) -> ImapConfig:
-    oauth2 = auth_kind == "oauth2"
+    oauth2 = auth_kind != "password"
     return ImapConfig(
         host=mailbox.host or "",
         port=mailbox.port or 993,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.db.tables import FolderState, Mailbox, Message, QuarantinedMessage
+from app.db.tables import FolderState, Mailbox, Message, OAuth2Grant, QuarantinedMessage
 from app.db.types import new_id
 
 
@@ -96,8 +96,34 @@ class MailboxRepository:
                 found[state.mailbox_id].append(state)
         return found
 
+    def grants(self, mailbox_ids: Collection[str]) -> dict[str, OAuth2Grant]:
+        """The OAuth2 grants of those of ``mailbox_ids`` that have one."""
+        if not mailbox_ids:
+            return {}
+        query = select(OAuth2Grant).where(OAuth2Grant.mailbox_id.in_(mailbox_ids))
+        return {grant.mailbox_id: grant for grant in self.session.scalars(query)}
+
+    def set_grant(self, mailbox_id: str, **columns: Any) -> OAuth2Grant:
+        """Give the mailbox a grant with these column values, replacing every value of the
+        one it had (a column left out is cleared)."""
+        grant = self.session.get(OAuth2Grant, mailbox_id)
+        if grant is None:
+            grant = OAuth2Grant(mailbox_id=mailbox_id)
+            self.session.add(grant)
+        for column in OAuth2Grant.__table__.columns:
+            if column.name != "mailbox_id":
+                setattr(grant, column.name, columns.pop(column.name, None))
+        if columns:
+            raise TypeError(f"not columns of oauth2_grants: {sorted(columns)}")
+        self.session.flush()
+        return grant
+
+    def drop_grant(self, mailbox_id: str) -> None:
+        """Delete the mailbox's OAuth2 grant, if it has one."""
+        self.session.execute(delete(OAuth2Grant).where(OAuth2Grant.mailbox_id == mailbox_id))
+
     def purge(self, mailbox_id: str) -> None:
-        """Delete a mailbox with its messages, quarantine and folder states.
+        """Delete a mailbox with its messages, quarantine, folder states and OAuth2 grant.
 
         Deletes the children explicitly, so it does not depend on ON DELETE CASCADE being
         enforced (SQLite only enforces it with ``PRAGMA foreign_keys=ON``).
@@ -107,6 +133,7 @@ class MailboxRepository:
             delete(QuarantinedMessage).where(QuarantinedMessage.mailbox_id == mailbox_id)
         )
         self.session.execute(delete(FolderState).where(FolderState.mailbox_id == mailbox_id))
+        self.drop_grant(mailbox_id)
         self.session.execute(delete(Mailbox).where(Mailbox.id == mailbox_id))
 
     def _counts(
