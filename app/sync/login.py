@@ -139,17 +139,17 @@ def store_tokens(grant: OAuth2Grant, secrets: SecretBox, tokens: TokenSet) -> No
         grant.refresh_token_ciphertext = secrets.encrypt(tokens.refresh_token)
 
 
-def imap_config(mailbox: Mailbox, secret: str, timeout: float) -> ImapConfig:
-    """The connection settings of a stored IMAP mailbox logging in with ``secret`` (its
-    password, or an access token when its auth kind is ``oauth2`` / ``oauth2_grant``)."""
-    assert mailbox.host
-    assert mailbox.port
-    assert mailbox.username
-    password = mailbox.auth_kind == "password"
+def imap_config(
+    mailbox: Mailbox, secret: str, timeout: float, *, auth_kind: str | None = None
+) -> ImapConfig:
+    """The connection settings of a stored IMAP mailbox logging in with ``secret``: its
+    password, or an access token when the auth kind (``auth_kind``, default the mailbox's
+    own) is ``oauth2`` / ``oauth2_grant``."""
+    password = (auth_kind or mailbox.auth_kind) == "password"
     return ImapConfig(
-        host=mailbox.host,
-        port=mailbox.port,
-        username=mailbox.username,
+        host=mailbox.host or "",
+        port=mailbox.port or 993,
+        username=mailbox.username or "",
         security=cast(Security, mailbox.security or "tls"),
         password=secret if password else None,
         oauth2_token=None if password else secret,

@@ -47,6 +47,7 @@ from app.errors import (
 )
 from app.oauth2.protocol import TokenSet
 from app.secrets import SecretBox
+from app.sync.login import imap_config
 from ingest.imap import (
     ImapAuthError,
     ImapConfig,
@@ -173,7 +174,7 @@ def update_mailbox(
             secret = stored_grant_token(repository, secrets, mailbox.id, timeout)
         else:
             auth_kind, secret = mailbox.auth_kind or "password", _stored_secret(mailbox, secrets)
-        resolved = check_login(_config(mailbox, auth_kind, secret, timeout), folders)
+        resolved = check_login(imap_config(mailbox, secret, timeout, auth_kind=auth_kind), folders)
         if data.changes_folders:
             mailbox.folders = resolved
         if changes_login:
@@ -325,18 +326,3 @@ def _stored_secret(mailbox: Mailbox, secrets: SecretBox) -> str:
     if mailbox.secret_ciphertext is None:
         raise ImapLoginFailedError(f"mailbox {mailbox.id} has no stored login: give one")
     return secrets.decrypt(mailbox.secret_ciphertext)
-
-
-def _config(mailbox: Mailbox, auth_kind: str | None, secret: str, timeout: float) -> ImapConfig:
-    oauth2 = auth_kind != "password"
-    return ImapConfig(
-        host=mailbox.host or "",
-        port=mailbox.port or 993,
-        username=mailbox.username or "",
-        security=cast(Security, mailbox.security or "tls"),
-        password=None if oauth2 else secret,
-        oauth2_token=secret if oauth2 else None,
-        tls_verify=mailbox.tls_verify,
-        ca_file=mailbox.ca_file,
-        timeout=timeout,
-    )
