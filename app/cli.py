@@ -21,6 +21,7 @@ from app.cli_support import (
     exit_on_signals,
     fail,
     load_settings,
+    open_store_or_exit,
     progress,
     serve_forever,
     sync_once,
@@ -156,10 +157,7 @@ def rebuild_command() -> None:
     no model).
     """
     settings = load_settings()
-    try:
-        sessions = open_store(settings.database_url).sessions
-    except LeadlensError as exc:
-        raise fail(str(exc)) from None
+    sessions = open_store_or_exit(settings)
     result = enrich_and_profile(
         settings, sessions, EnrichmentRunner(settings, sessions), rebuild=True
     )
@@ -242,10 +240,7 @@ def serve(
     status 143 or 130).
     """
     settings = load_settings()
-    try:
-        sessions = open_store(settings.database_url).sessions
-    except LeadlensError as exc:
-        raise fail(str(exc)) from None
+    sessions = open_store_or_exit(settings)
     check_port(host or settings.host, port or settings.port)
     with exit_on_signals():
         if settings.broker_url:

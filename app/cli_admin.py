@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -19,15 +18,13 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.cells import cell_len
-from rich.console import Console
-from rich.markup import escape
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.mailboxes.schemas import MailboxCreate, MailboxOut
 from app.api.mailboxes.service import create_mailbox, describe, list_mailboxes, remove_mailbox
 from app.apikeys import Scope, create_api_key, list_api_keys, revoke_api_key
 from app.cli_output import PlainCommand
-from app.db.session import open_store
+from app.cli_support import err, fail, load_settings, open_store_or_exit
 from app.errors import LeadlensError
 from app.secrets import SecretBox
 from app.settings import Settings
@@ -39,28 +36,14 @@ mailbox_cli = typer.Typer(
     help="Add, list and remove IMAP mailboxes.", no_args_is_help=True, rich_markup_mode=None
 )
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
 _PICKED_UP = (
     "a running `leadlens serve` or `leadlens sync` picks the change up; this command does not sync"
 )
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}")
-    return typer.Exit(code=1)
-
-
 def _open_store() -> tuple[Settings, sessionmaker[Session]]:
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
-    try:
-        store = open_store(settings.database_url)
-    except LeadlensError as exc:
-        raise _fail(exc.detail) from None
-    return settings, store.sessions
+    settings = load_settings()
+    return settings, open_store_or_exit(settings)
 
 
 def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -115,7 +98,7 @@ def apikey_create(
         with sessions.begin() as session:
             api_key, plaintext = create_api_key(session, scope, name)
     except LeadlensError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     typer.echo(f"created API key {api_key.id} with scope {scope}; it is shown once:", err=True)
     typer.echo(plaintext)
 
@@ -171,7 +154,7 @@ def apikey_revoke(
         with sessions.begin() as session:
             revoke_api_key(session, key_id)
     except LeadlensError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     typer.echo(f"revoked API key {key_id}")
 
 
@@ -180,7 +163,7 @@ def _read_secret(
 ) -> dict[str, str]:
     """``{"password": ...}`` or ``{"oauth2_token": ...}`` from exactly one of the sources."""
     if sum((password_stdin, password_env is not None, token_env is not None)) != 1:
-        raise _fail("give exactly one of --password-stdin, --password-env and --oauth2-token-env")
+        raise fail("give exactly one of --password-stdin, --password-env and --oauth2-token-env")
     if password_stdin:
         if sys.stdin.isatty():
             return {"password": getpass.getpass("password: ")}
@@ -190,7 +173,7 @@ def _read_secret(
     assert variable is not None
     value = os.environ.get(variable)
     if value is None:
-        raise _fail(f"the environment variable {variable} is not set")
+        raise fail(f"the environment variable {variable} is not set")
     return {"password": value} if password_env is not None else {"oauth2_token": value}
 
 
@@ -262,14 +245,14 @@ def mailbox_add(
             }
         )
     except ValidationError as exc:
-        raise _fail(_validation_text(exc)) from None
+        raise fail(_validation_text(exc)) from None
     settings, sessions = _open_store()
     try:
         with sessions.begin() as session:
             mailbox = create_mailbox(session, SecretBox.from_settings(settings), data)
             view = describe(session, [mailbox])[0]
     except LeadlensError as exc:
-        raise _fail(f"{exc.code}: {exc.detail}") from None
+        raise fail(f"{exc.code}: {exc.detail}") from None
     folders = ", ".join(view.folders) if view.folders else "INBOX and the Sent folder"
     typer.echo(f"added mailbox {view.id} ({view.username}@{view.host}), folders: {folders}")
     typer.echo(f"login checked; {_PICKED_UP}")
@@ -333,6 +316,6 @@ def mailbox_remove(
         with sessions.begin() as session:
             remove_mailbox(session, mailbox_id, purge=purge)
     except LeadlensError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     done = "deleted with its mail" if purge else "disabled (its mail is kept)"
     typer.echo(f"mailbox {mailbox_id} {done}; {_PICKED_UP}")

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.mailboxes.schemas import MailboxCreate, MailboxOut, MailboxUpdate
 from app.api.mailboxes.service import create_mailbox, describe, update_mailbox
-from app.cli_admin import _PICKED_UP, _fail, _open_store, _validation_text
+from app.cli_admin import _PICKED_UP, _open_store, _validation_text
+from app.cli_support import fail
 from app.errors import LeadlensError
 from app.oauth2.client import TokenClient
 from app.oauth2.flows import Endpoints, FlowError, device_flow, loopback_flow
@@ -38,7 +39,7 @@ def _endpoints(
 ) -> Endpoints:
     found = preset(provider)
     if found is None and token_endpoint is None:
-        raise _fail("--provider custom needs --token-endpoint")
+        raise fail("--provider custom needs --token-endpoint")
     return Endpoints(
         token=token_endpoint or (found.token_endpoint if found else ""),
         authorization=authorization_endpoint or (found.authorization_endpoint if found else None),
@@ -76,7 +77,7 @@ def _store(
         else:
             create = MailboxCreate.model_validate(body | {"oauth2": grant})
     except ValidationError as exc:
-        raise _fail(_validation_text(exc)) from None
+        raise fail(_validation_text(exc)) from None
     try:
         with sessions.begin() as session:
             if mailbox_id is not None:
@@ -85,7 +86,7 @@ def _store(
                 mailbox = create_mailbox(session, secrets, create)
             return describe(session, [mailbox])[0]
     except LeadlensError as exc:
-        raise _fail(f"{exc.code}: {exc.detail}") from None
+        raise fail(f"{exc.code}: {exc.detail}") from None
 
 
 def mailbox_authorize(
@@ -155,12 +156,12 @@ def mailbox_authorize(
     mailbox for --username; leadlens renews access tokens with it from then on.
     """
     if (mailbox is None) == (username is None):
-        raise _fail("give exactly one of --mailbox (an existing one) and --username (a new one)")
+        raise fail("give exactly one of --mailbox (an existing one) and --username (a new one)")
     client_secret = None
     if client_secret_env is not None:
         client_secret = os.environ.get(client_secret_env)
         if client_secret is None:
-            raise _fail(f"the environment variable {client_secret_env} is not set")
+            raise fail(f"the environment variable {client_secret_env} is not set")
     endpoints = _endpoints(provider, scope, token_endpoint, authorization_endpoint, device_endpoint)
     settings, sessions = _open_store()
     client = TokenClient(client_id, client_secret, timeout=settings.imap_timeout)
@@ -170,9 +171,9 @@ def mailbox_authorize(
         else:
             tokens = loopback_flow(client, endpoints, _show_url, wait)
     except (FlowError, OAuth2Error, TokenEndpointUnavailableError) as exc:
-        raise _fail(f"authorisation failed: {exc}") from None
+        raise fail(f"authorisation failed: {exc}") from None
     if tokens.refresh_token is None:
-        raise _fail(
+        raise fail(
             "the provider issued no refresh token (Google: the preset asks for "
             "access_type=offline; Microsoft: the offline_access scope is needed)"
         )

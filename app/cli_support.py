@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.cli_output import ConsoleHandler, Step, step
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.mailboxes import MailboxRepository
+from app.db.session import open_store
 from app.enrichment.service import enrich_pending
 from app.errors import LeadlensError
 from app.pipeline import Progress, ScoringResult, cluster_profile_score
@@ -111,6 +112,15 @@ def load_settings() -> Settings:
         handlers=[ConsoleHandler(err)],
     )
     return settings
+
+
+def open_store_or_exit(settings: Settings) -> sessionmaker[Session]:
+    """The sessions of the store ``settings`` name; when it cannot be used (see
+    :func:`app.db.session.open_store`), the reason on stderr and exit status 1."""
+    try:
+        return open_store(settings.database_url).sessions
+    except LeadlensError as exc:
+        raise fail(exc.detail) from None
 
 
 def enrich_and_profile(
