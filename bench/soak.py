@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.cli_support import exit_on_signals
+from app.cli.support import exit_on_signals
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine
 from app.demo import generate

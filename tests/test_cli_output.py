@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 
-from app.cli_output import duration, step
+from app.cli.output import duration, step
 
 
 def _console(*, terminal: bool) -> tuple[Console, io.StringIO]:

@@ -10,7 +10,7 @@ from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.cli_workers import worker_settings
+from app.cli.serve import worker_settings
 from app.db.tables import Mailbox, Message, MessageEmbedding
 from app.metrics import DURATIONS, Metrics, SharedMetrics
 from app.settings import Settings

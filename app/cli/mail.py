@@ -1,4 +1,5 @@
-"""The `leadlens` command line."""
+"""`leadlens import`, `rebuild` and `sync`: bring mail in and turn it into profiles, then
+exit."""
 
 from __future__ import annotations
 
@@ -8,14 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_admin import apikey_cli, mailbox_cli
-from app.cli_demo import demo_command
-from app.cli_oauth import mailbox_authorize
-from app.cli_output import PlainCommand, quiet_libraries
-from app.cli_support import (
-    HostOption,
-    PortOption,
-    check_port,
+from app.cli.support import (
     enrich_and_profile,
     err,
     exit_on_signals,
@@ -23,13 +17,10 @@ from app.cli_support import (
     load_settings,
     open_store_or_exit,
     progress,
-    serve_forever,
     sync_once,
 )
-from app.cli_workers import scheduler_command, serve_with_broker, worker_command
-from app.db.migrations import current_revision, head_revision, upgrade
 from app.db.repositories.pipeline_state import TOPICS_VERSION, PipelineStateRepository
-from app.db.session import create_db_engine, open_store
+from app.db.session import open_store
 from app.errors import LeadlensError
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
@@ -41,53 +32,7 @@ from app.workers.runner import SyncRunner
 from ingest.errors import SourceError
 from ingest.sources import count_messages
 
-cli = typer.Typer(
-    name="leadlens",
-    help="Turn a sales team's mailboxes into explained customer profiles.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-db_cli = typer.Typer(
-    help="Manage the database schema.", no_args_is_help=True, rich_markup_mode=None
-)
-cli.add_typer(db_cli, name="db")
 
-
-@cli.callback()
-def options(
-    ctx: typer.Context,
-    verbose: Annotated[
-        bool,
-        typer.Option(
-            "--verbose",
-            "-v",
-            help="Also show the libraries' own logs and progress bars (loading the sentence "
-            "model, migrations, IMAP, HTTP, Celery).",
-        ),
-    ] = False,
-) -> None:
-    """Options of every command, given before it: `leadlens --verbose demo`."""
-    if not verbose:
-        quiet_libraries(celery=ctx.invoked_subcommand not in {"worker", "scheduler"})
-
-
-@db_cli.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate the database (LEADLENS_DATABASE_URL) to this version's schema."""
-    settings = load_settings()
-    try:
-        engine = create_db_engine(settings.database_url)
-    except LeadlensError as exc:
-        raise fail(str(exc)) from None
-    before = current_revision(engine)
-    upgrade(engine)
-    after = head_revision()
-    state = "already at" if before == after else f"upgraded from {before or 'empty'} to"
-    typer.echo(f"database {state} revision {after}")
-
-
-@cli.command("import", cls=PlainCommand)
 def import_command(
     path: Annotated[
         Path,
@@ -148,7 +93,6 @@ def import_command(
     )
 
 
-@cli.command("rebuild")
 def rebuild_command() -> None:
     """Re-cluster topics, rebuild profiles, retrain the lookalike now.
 
@@ -182,7 +126,6 @@ def _runner(settings: Settings) -> SyncRunner:
     return SyncRunner(settings, sessions, secrets)
 
 
-@cli.command("sync")
 def sync_command(
     once: Annotated[
         bool, typer.Option("--once", help="Sync every mailbox once, print a summary, exit.")
@@ -225,38 +168,3 @@ def sync_command(
     )
     if failed:
         raise typer.Exit(code=1)
-
-
-@cli.command("serve")
-def serve(
-    host: HostOption = None,
-    port: PortOption = None,
-) -> None:
-    """Serve the API and the dashboard; sync and enrich meanwhile.
-
-    Embedded default: every mailbox is kept in sync and its new mail enriched in this one
-    process. With LEADLENS_BROKER_URL set this is only the API, queueing the work for
-    `leadlens worker`. SIGTERM or Ctrl-C stops it after the batches in flight (exit
-    status 143 or 130).
-    """
-    settings = load_settings()
-    sessions = open_store_or_exit(settings)
-    check_port(host or settings.host, port or settings.port)
-    with exit_on_signals():
-        if settings.broker_url:
-            serve_with_broker(settings, sessions, host, port)
-            return
-        serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)
-
-
-cli.add_typer(apikey_cli, name="apikey")
-mailbox_cli.command("authorize")(mailbox_authorize)
-cli.add_typer(mailbox_cli, name="mailbox")
-cli.command("demo")(demo_command)
-cli.command("worker")(worker_command)
-cli.command("scheduler")(scheduler_command)
-
-
-def main() -> None:
-    """Entry point of the `leadlens` console script."""
-    cli()

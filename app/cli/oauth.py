@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.mailboxes.schemas import MailboxCreate, MailboxOut, MailboxUpdate
 from app.api.mailboxes.service import create_mailbox, describe, update_mailbox
-from app.cli_admin import _PICKED_UP, _open_store, _validation_text
-from app.cli_support import fail
+from app.cli.admin import _PICKED_UP, _open_store, _validation_text
+from app.cli.support import fail
 from app.errors import LeadlensError
 from app.oauth2.client import TokenClient
 from app.oauth2.flows import Endpoints, FlowError, device_flow, loopback_flow

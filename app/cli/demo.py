@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.api.mailboxes.schemas import MailboxCreate, MailboxUpdate
 from app.api.mailboxes.service import create_mailbox, update_mailbox
 from app.apikeys import create_api_key
-from app.cli_support import (
+from app.cli.support import (
     HostOption,
     PortOption,
     check_port,

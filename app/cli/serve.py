@@ -1,5 +1,5 @@
-"""`leadlens worker` and `leadlens scheduler`: the scale-out runners (Celery on Redis), and
-`serve` as a stateless API replica when a broker is set."""
+"""`leadlens serve`, `worker` and `scheduler`: the API with its embedded runners, and the
+scale-out runners (Celery on Redis), where `serve` is a stateless API replica."""
 
 from __future__ import annotations
 
@@ -11,12 +11,23 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.cli_support import fail, load_settings, serving
+from app.cli.support import (
+    HostOption,
+    PortOption,
+    check_port,
+    exit_on_signals,
+    fail,
+    load_settings,
+    open_store_or_exit,
+    serve_forever,
+    serving,
+)
 from app.db.session import open_store
 from app.errors import LeadlensError
 from app.metrics import broker_metrics
 from app.settings import Settings
 from app.workers.celery_app import QUEUES, BrokerEnrichment, BrokerSync, dispatcher_of, make_celery
+from app.workers.enrichment import EnrichmentRunner
 
 
 def _broker_settings() -> Settings:
@@ -126,3 +137,24 @@ def serve_with_broker(
         raise fail(str(exc)) from None
     typer.echo(serving(host or settings.host, port or settings.port))
     uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+
+
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+) -> None:
+    """Serve the API and the dashboard; sync and enrich meanwhile.
+
+    Embedded default: every mailbox is kept in sync and its new mail enriched in this one
+    process. With LEADLENS_BROKER_URL set this is only the API, queueing the work for
+    `leadlens worker`. SIGTERM or Ctrl-C stops it after the batches in flight (exit
+    status 143 or 130).
+    """
+    settings = load_settings()
+    sessions = open_store_or_exit(settings)
+    check_port(host or settings.host, port or settings.port)
+    with exit_on_signals():
+        if settings.broker_url:
+            serve_with_broker(settings, sessions, host, port)
+            return
+        serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)

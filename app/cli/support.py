@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.cli_output import ConsoleHandler, Step, step
+from app.cli.output import ConsoleHandler, Step, step
 from app.db.repositories.enrichment import EnrichmentRepository
 from app.db.repositories.mailboxes import MailboxRepository
 from app.db.session import open_store
@@ -98,7 +98,7 @@ def progress(
 ) -> AbstractContextManager[Step]:
     """The progress of a long step on stderr (stdout stays for results): a live bar on a
     terminal, plain lines every few seconds otherwise, and a summary line when it is done;
-    see :func:`app.cli_output.step`."""
+    see :func:`app.cli.output.step`."""
     return step(err, label, total=total, unit=unit)
 
 

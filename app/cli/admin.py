@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.api.mailboxes.schemas import MailboxCreate, MailboxOut
 from app.api.mailboxes.service import create_mailbox, describe, list_mailboxes, remove_mailbox
 from app.apikeys import Scope, create_api_key, list_api_keys, revoke_api_key
-from app.cli_output import PlainCommand
-from app.cli_support import err, fail, load_settings, open_store_or_exit
+from app.cli.output import PlainCommand
+from app.cli.support import err, fail, load_settings, open_store_or_exit
 from app.errors import LeadlensError
 from app.secrets import SecretBox
 from app.settings import Settings
