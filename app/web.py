@@ -12,7 +12,7 @@ from app.api.body_limit import install_body_limit
 from app.api.routes import install_api
 from app.db.session import open_store
 from app.metrics import Metrics
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.ui import router as ui_router
 from app.workers import SyncTrigger

@@ -32,7 +32,7 @@ from schemathesis import GenerationMode
 
 from app.db.session import create_db_engine, session_factory
 from app.demo.imap_server import find_dovecot
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import load_embedder

@@ -30,7 +30,7 @@ from app.db.migrations import upgrade
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Mailbox
 from app.db.types import new_id
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from bench.mailgen import generated_mail
 from tests.servers.dovecot import DovecotServer, find_dovecot

@@ -55,7 +55,7 @@ from app.db.tables import Customer, Mailbox, Message
 from app.db.types import new_id
 from app.demo import generate
 from app.demo.imap_server import find_dovecot
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner

@@ -7,7 +7,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.workers import SyncTrigger
 from app.workers.enrichment import EnrichmentRunner
 

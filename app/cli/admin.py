@@ -26,7 +26,7 @@ from app.apikeys import Scope, create_api_key, list_api_keys, revoke_api_key
 from app.cli.output import PlainCommand
 from app.cli.support import err, fail, load_settings, open_store_or_exit
 from app.errors import LeadlensError
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 
 apikey_cli = typer.Typer(

@@ -54,7 +54,7 @@ from app.demo.imap_server import HOST, DemoImapServer, DovecotError, find_doveco
 from app.errors import LeadlensError
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner

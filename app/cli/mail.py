@@ -25,7 +25,7 @@ from app.errors import LeadlensError
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
 from app.pipeline import ScoringResult
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner

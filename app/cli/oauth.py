@@ -25,7 +25,7 @@ from app.oauth2.client import TokenClient
 from app.oauth2.flows import Endpoints, FlowError, device_flow, loopback_flow
 from app.oauth2.protocol import DeviceAuthorization, OAuth2Error, TokenEndpointUnavailableError
 from app.oauth2.providers import ProviderName, preset
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 
 Flow = Literal["loopback", "device"]
 

@@ -25,7 +25,7 @@ from app.db.session import open_store
 from app.enrichment.service import enrich_pending
 from app.errors import LeadlensError
 from app.pipeline import Progress, ScoringResult, cluster_profile_score
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.sync.mailbox import MailboxResult
 from app.workers.enrichment import EnrichmentRunner

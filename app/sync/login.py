@@ -35,7 +35,7 @@ from app.oauth2.protocol import (
     TokenSet,
     needs_renewal,
 )
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from ingest.imap import ImapAuthError, ImapConfig, ImapSession, ImapUnreachableError, Security
 
 log = logging.getLogger("leadlens.sync")

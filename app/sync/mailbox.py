@@ -14,7 +14,7 @@ from app.db.types import utcnow
 from app.ingestion.preparer import Preparer
 from app.ingestion.service import BatchResult
 from app.metrics import Metrics, observe_since
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.sync.folder import sync_folder
 from app.sync.login import TokenEndpointDownError, open_imap
 from ingest.imap import ImapAuthError, ImapError, ImapProtocolError, ImapUnreachableError

@@ -22,7 +22,7 @@ from app.db.repositories.sync import SyncRepository
 from app.db.tables import Mailbox
 from app.ingestion.preparer import Preparer
 from app.metrics import Metrics
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.sync.login import open_imap
 from app.sync.mailbox import MailboxResult, set_sync_state, sync_mailbox

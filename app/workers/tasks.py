@@ -22,7 +22,7 @@ from app.enrichment.service import enrich_messages, pending_ids
 from app.ingestion.preparer import Preparer
 from app.metrics import Metrics, broker_metrics
 from app.pipeline import ScoringResult, cluster_profile_score
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.sync.folder import sync_folder
 from app.sync.login import open_imap

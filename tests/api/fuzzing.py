@@ -48,7 +48,7 @@ from app.api.mailboxes.schemas import MAX_NAME_LENGTH, Host
 from app.api.tags.service import list_tags
 from app.apikeys import create_api_key
 from app.db.tables import Contact, Customer, Mailbox
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 
 SEED = 16
 AUTH_VARIANTS = ("admin", "no key", "unknown key")

@@ -17,7 +17,7 @@ import pytest
 from schemathesis import GenerationMode
 
 from app.db.session import create_db_engine, session_factory
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox, OAuth2Grant
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.runner import SyncRunner
 from tests.api.helpers import add, assert_error

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox
 from app.db.types import utcnow
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from tests.api.helpers import add, assert_error, new_mailbox
 from tests.servers.dovecot import HOST, Account, DovecotServer, free_port

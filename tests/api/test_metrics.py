@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.tables import Customer, Mailbox, Message, QuarantinedMessage
 from app.ingestion.imports import import_target
 from app.metrics import TASKS, Metrics, SharedMetrics
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.web import create_app
 from app.workers.runner import SyncRunner

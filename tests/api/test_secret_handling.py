@@ -62,7 +62,7 @@ MODES = """
 import json, os, stat, sys
 from pathlib import Path
 from app.db.session import create_db_engine
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 folder = Path(sys.argv[1])
 engine = create_db_engine(f"sqlite:///{folder / 'leadlens.db'}")
 with engine.begin() as connection:
@@ -87,7 +87,7 @@ def test_the_store_and_the_key_file_are_private_whatever_the_umask(tmp_path: Pat
 
 
 SECRET_NAMES = {"key", "key_hash", "plaintext", "token", "csrf", "secret", "credentials"}
-SECRET_MODULES = ["app/apikeys.py", "app/api/auth.py", "app/ui/_session.py", "app/secrets.py"]
+SECRET_MODULES = ["app/apikeys.py", "app/api/auth.py", "app/ui/_session.py", "app/secret_box.py"]
 
 
 def _named(node: ast.expr) -> str | None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox
 from app.errors import SecretKeyError
-from app.secrets import SecretBox, key_file_path
+from app.secret_box import SecretBox, key_file_path
 from app.settings import Settings
 from tests.servers.dovecot import HOST, Account, DovecotServer
 

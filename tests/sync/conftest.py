@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.tables import Mailbox, Message
 from app.db.types import new_id
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.runner import SyncRunner
 from tests.mail import make_email

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.tables import Mailbox
 from app.ingestion.preparer import MIN_POOLED_BATCH, Preparer, may_start_processes
 from app.metrics import FAILURES, WORKER_TASKS, Metrics, SharedMetrics
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.celery_app import LABELS, ROUTES, SYNC_FOLDER, SYNC_MAILBOX, make_celery
 from app.workers.enrichment import EnrichmentRunner

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Customer, Message
 from app.demo import generate
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner

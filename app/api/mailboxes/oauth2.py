@@ -13,7 +13,7 @@ from app.db.tables import OAuth2Grant
 from app.errors import OAuth2GrantRefusedError, TokenEndpointUnreachableError
 from app.oauth2.client import TokenClient
 from app.oauth2.protocol import OAuth2Error, TokenEndpointUnavailableError, TokenSet
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.sync.login import GrantRefusedError, TokenEndpointDownError, fresh_token, store_tokens
 
 

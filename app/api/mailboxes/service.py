@@ -46,7 +46,7 @@ from app.errors import (
     NotFoundError,
 )
 from app.oauth2.protocol import TokenSet
-from app.secrets import SecretBox
+from app.secret_box import SecretBox
 from app.sync.login import imap_config
 from ingest.imap import (
     ImapAuthError,
