@@ -18,13 +18,14 @@ from app.api.operations.endpoints import router as operations_router
 from app.api.operations.metrics import router as metrics_router
 from app.api.scoring.endpoints import router as scoring_router
 from app.api.tags.endpoints import router as tags_router
+from app.api.webhooks.endpoints import router as webhooks_router
 from app.db.migrations import ensure_migrated
 from app.db.session import create_db_engine, session_factory
 from app.metrics import Metrics
 from app.secrets import SecretBox
 from app.settings import Settings
 from app.ui import router as ui_router
-from app.workers import SyncTrigger
+from app.workers import SyncTrigger, WebhookTrigger
 from app.workers.enrichment import EnrichmentRunner
 
 
@@ -34,6 +35,7 @@ def create_app(
     sync: SyncTrigger | None = None,
     enrichment: EnrichmentRunner | None = None,
     metrics: Metrics | None = None,
+    webhooks: WebhookTrigger | None = None,
 ) -> FastAPI:
     """The leadlens API for ``settings``; raises a LeadlensError, before anything starts,
     when the store cannot be used (DatabaseUrlError, DatabaseUnreachableError,
@@ -41,7 +43,9 @@ def create_app(
 
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
     their transaction commits; without one they only store, and whatever process runs the
-    sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
+    sync picks the changes up. ``webhooks`` is the sender that a replayed delivery or a
+    re-enabled endpoint wakes (without one, the next periodic send picks them up). Every
+    endpoint except ``/healthz`` and the OpenAPI
     documentation (``/docs``, ``/redoc``, ``/openapi.json``: the schema, no data, served
     with no network) needs an API key; the dashboard under ``/ui`` takes one at
     ``/ui/login`` and keeps it in a cookie. A request body over
@@ -70,6 +74,7 @@ def create_app(
     app.state.sessions = session_factory(engine)
     app.state.secrets = secrets
     app.state.sync = sync
+    app.state.webhooks = webhooks
     app.state.enrichment = enrichment or EnrichmentRunner(
         settings, app.state.sessions, metrics=metrics
     )
@@ -89,6 +94,7 @@ def create_app(
     app.include_router(tags_router)
     app.include_router(analytics_router)
     app.include_router(contacts_router)
+    app.include_router(webhooks_router)
     app.include_router(operations_router)
     app.include_router(metrics_router)
     app.include_router(ui_router)

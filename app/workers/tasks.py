@@ -34,6 +34,7 @@ from app.secrets import SecretBox
 from app.settings import Settings
 from app.sync.folder import sync_folder
 from app.sync.mailbox import imap_config, record_failure, set_sync_state
+from app.webhooks.sender import SendReport, http_client, send_due
 from app.workers.enrichment import EnrichmentRunner
 from ingest.imap import ImapError, ImapSession
 from models.embedder import Embedder
@@ -207,3 +208,10 @@ def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
     )
     rebuild_done(sessions, mark)
     return result
+
+
+def send_webhooks_now(context: WorkerContext, stop: threading.Event | None = None) -> SendReport:
+    """Send every webhook delivery due now (see :func:`app.webhooks.sender.send_due`); the
+    caller makes sure one sender runs at a time, which keeps each customer's events in order."""
+    with http_client(context.settings) as client:
+        return send_due(context.sessions, context.secrets, context.settings, client, stop)
