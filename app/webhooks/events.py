@@ -92,7 +92,8 @@ def lookalike_moved(before: float | None, after: float | None) -> bool:
     label band, or a move of at least :data:`LOOKALIKE_MARGIN`."""
     if before is None or after is None:
         return before is not after
-    return label_of(before) != label_of(after) or abs(after - before) >= LOOKALIKE_MARGIN
+    moved = round(abs(after - before), 6)  # scores are stored to 4 decimals
+    return label_of(before) != label_of(after) or moved >= LOOKALIKE_MARGIN
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         length = int(self.headers.get("content-length", "0"))
         body = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -109,10 +109,19 @@ class WebhookReceiver:
 
     def wait_for(self, done: Callable[[WebhookReceiver], bool], seconds: float = 30.0) -> None:
         """Poll until ``done(self)`` or fail the test after ``seconds``."""
+        self.poll(lambda: done(self), seconds, lambda: f"got {self.received}")
+
+    @staticmethod
+    def poll(
+        done: Callable[[], bool],
+        seconds: float = 30.0,
+        context: Callable[[], str] = lambda: "",
+    ) -> None:
+        """Poll until ``done()`` or fail the test after ``seconds``."""
         deadline = time.monotonic() + seconds
-        while not done(self):
+        while not done():
             if time.monotonic() > deadline:
-                pytest.fail(f"receiver: condition not met in {seconds} s; got {self.received}")
+                pytest.fail(f"condition not met in {seconds} s; {context()}")
             time.sleep(0.02)
 
     def stop(self) -> None:

@@ -110,4 +110,3 @@ def set_outcome(client: TestClient, admin: dict[str, str], customer_id: str, out
         f"/v1/customers/{customer_id}/outcome", json={"outcome": outcome}, headers=admin
     )
     assert response.status_code == 200, response.text
-
