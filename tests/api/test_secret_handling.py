@@ -1,8 +1,9 @@
 """Secrets stay secret: the SQLite store and the key file are made readable by their owner
 only (0600, whatever the umask); API keys and dashboard tokens are never compared as text;
 and a whole run of `leadlens serve` at DEBUG with the libraries' logs on — mailboxes added
-with passwords (right and wrong ones), synced, changed, API calls with a key — logs none of
-the passwords, the API key or LEADLENS_SECRET_KEY."""
+with passwords (right and wrong ones), synced, changed, API calls with a key, a webhook
+added and sent to — logs none of the passwords, the API key, LEADLENS_SECRET_KEY or the
+webhook's signing secret."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.demo.imap_server import free_port
 from tests.conftest import REPO_ROOT
 from tests.mail import make_email
 from tests.servers.dovecot import HOST, Account, DovecotServer
+from tests.servers.receiver import WebhookReceiver
 
 SECRET_KEY = "the LEADLENS_SECRET_KEY of this test"
 
@@ -83,7 +85,13 @@ def test_the_store_and_the_key_file_are_private_whatever_the_umask(tmp_path: Pat
 
 
 SECRET_NAMES = {"key", "key_hash", "plaintext", "token", "csrf", "secret", "credentials"}
-SECRET_MODULES = ["app/apikeys.py", "app/api/auth.py", "app/ui/_session.py", "app/secrets.py"]
+SECRET_MODULES = [
+    "app/apikeys.py",
+    "app/api/auth.py",
+    "app/ui/_session.py",
+    "app/secrets.py",
+    "app/webhooks/signing.py",
+]
 
 
 def _named(node: ast.expr) -> str | None:
@@ -136,7 +144,7 @@ def _until(condition: object, what: str, process: subprocess.Popen[bytes], log: 
 
 
 def test_no_secret_in_the_logs_of_a_whole_run(
-    tmp_path: Path, dovecot: DovecotServer, imap_account: Account
+    tmp_path: Path, dovecot: DovecotServer, imap_account: Account, webhook_receiver: WebhookReceiver
 ) -> None:
     database, log = tmp_path / "leadlens.db", tmp_path / "serve.log"
     _leadlens(database, "db", "upgrade")
@@ -177,6 +185,11 @@ def test_no_secret_in_the_logs_of_a_whole_run(
             assert api.patch(path, json={"password": wrong}).status_code == 400
             assert api.patch(path, json={"password": imap_account.password}).is_success
             _until(lambda: api.get(path).json()["messages"] == 1, "synced", process, log)
+            hook = {"url": webhook_receiver.url, "events": ["customer.outcome_changed"]}
+            webhook_secret = api.post("/v1/webhooks", json=hook).json()["secret"]
+            customer = api.get("/v1/customers").json()["items"][0]["id"]
+            assert api.put(f"/v1/customers/{customer}/outcome", json={"outcome": "won"}).is_success
+            _until(webhook_receiver.accepted, "webhook sent", process, log)
             assert api.post("/v1/tag", json={"body": "Please quote 500 pcs"}).is_success
             assert api.get("/v1/status").is_success
             assert (
@@ -187,5 +200,6 @@ def test_no_secret_in_the_logs_of_a_whole_run(
         process.wait(timeout=60)
     text = log.read_text(errors="replace")
     assert "DEBUG" in text and "imapclient" in text  # the most the logs say
-    for secret in (imap_account.password, other.password, wrong, key, SECRET_KEY):
+    secrets = (imap_account.password, other.password, wrong, key, SECRET_KEY, webhook_secret)
+    for secret in secrets:
         assert secret not in text, f"a secret is in the logs:\n{text}"

@@ -20,8 +20,9 @@ from app.secrets import SecretBox
 from app.settings import Settings
 from app.workers.webhooks import WebhookSender
 from tests.servers.receiver import webhook_receiver
+from tests.servers.redis import redis_server, redis_url
 
-__all__ = ["webhook_receiver"]
+__all__ = ["redis_server", "redis_url", "webhook_receiver"]
 
 # retries after 50 ms, three times: a failing receiver exhausts them in well under a second
 FAST_RETRIES = [0.05, 0.05, 0.05]
