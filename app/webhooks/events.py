@@ -73,6 +73,7 @@ class Outbox:
             {"type": event_type, "timestamp": at.isoformat(), "data": data},
             separators=(",", ":"),
             sort_keys=True,
+            ensure_ascii=False,  # an address is stored as written: erasure finds it
         )
         return WebhookRepository(self.session).add_event(event_type, subject, body, endpoints, at)
 

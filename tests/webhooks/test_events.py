@@ -10,14 +10,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.api.contacts.service import erase_contact
 from app.api.customers.service import summary
-from app.db.tables import Customer, CustomerTag, Mailbox, WebhookEndpoint, WebhookEvent
+from app.db.tables import Contact, Customer, CustomerTag, Mailbox, WebhookEndpoint, WebhookEvent
 from app.db.types import new_id, utcnow
 from app.profiles.lookalike import ModelCache
 from app.profiles.service import refresh_profiles
 from app.sync.mailbox import set_sync_state
 from app.webhooks.events import EVENT_TYPES, ProfileChanges, lookalike_moved
-from tests.webhooks.conftest import add_customers
+from tests.webhooks.conftest import add_customers, outbox_counts
 
 
 def _subscribe(sessions: sessionmaker[Session], events: tuple[str, ...] = EVENT_TYPES) -> str:
@@ -168,3 +169,16 @@ def test_a_new_mailbox_error_is_an_event_the_same_one_again_is_not(
     mailbox = events[1]["data"]["mailbox"]
     assert mailbox["id"] == mailbox_id and mailbox["state"] == "error"
     assert "secret" not in json.dumps(events)
+
+
+def test_erasing_a_contact_erases_the_events_that_name_it(sessions: sessionmaker[Session]) -> None:
+    _subscribe(sessions)
+    [kept, erased] = add_customers(sessions, 2)
+    with sessions.begin() as session:
+        session.get_one(Customer, erased).key = "ana.lópez@gmail.com"
+        session.add(Contact(id=new_id("con"), email="ana.lópez@gmail.com", customer_id=erased))
+    _change(sessions, [kept, erased], stage="quotation")
+    assert outbox_counts(sessions) == (2, 2)
+    erase_contact(sessions, ModelCache(), "ana.lópez@gmail.com", lost_after_days=90)
+    assert [e["data"]["customer"]["id"] for e in _events(sessions)] == [kept]
+    assert outbox_counts(sessions) == (1, 1)
