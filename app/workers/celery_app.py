@@ -218,6 +218,8 @@ def make_celery(settings: Settings, context: WorkerContext | None = None) -> Cel
             "send-webhooks": {
                 "task": SEND_WEBHOOKS,
                 "schedule": settings.webhook_send_interval_seconds,
+                # one waiting behind a long sync task is dropped: the next one does its work
+                "options": {"expires": max(10.0, settings.webhook_send_interval_seconds * 5)},
             },
         },
     )

@@ -29,6 +29,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    verified: dict[str, Any] | None = None
 
     @property
     def webhook_id(self) -> str:
@@ -39,6 +40,16 @@ class Received:
         """The body as JSON."""
         data: dict[str, Any] = json.loads(self.body)
         return data
+
+
+def _verified(
+    verifier: Callable[[bytes, dict[str, str]], Any], body: bytes, headers: dict[str, str]
+) -> dict[str, Any] | None:
+    try:
+        payload: dict[str, Any] = verifier(body, headers)
+    except Exception:  # whatever the verifier raises is a refusal
+        return None
+    return payload
 
 
 class _Server(ThreadingHTTPServer):
@@ -72,6 +83,9 @@ class WebhookReceiver:
         self._lock = threading.Lock()
         self.received: list[Received] = []
         self.answer: Callable[[int], int] = lambda _n: 204
+        # e.g. standardwebhooks.Webhook(secret).verify: run on arrival (its timestamp
+        # tolerance is about the time of arrival), its result kept as ``verified``
+        self.verifier: Callable[[bytes, dict[str, str]], Any] | None = None
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -81,10 +95,13 @@ class WebhookReceiver:
         return f"http://{HOST}:{self._server.server_address[1]}/hooks"
 
     def record(self, headers: dict[str, str], body: bytes) -> int:
-        """Keep one POST and decide the status it gets."""
+        """Keep one POST and decide the status it gets (400 when the verifier refuses it)."""
+        verified = None if self.verifier is None else _verified(self.verifier, body, headers)
         with self._lock:
             status = self.answer(len(self.received))
-            self.received.append(Received(headers, body, status))
+            if self.verifier is not None and verified is None:
+                status = 400
+            self.received.append(Received(headers, body, status, verified))
             return status
 
     def fail_first(self, count: int, status: int = 503) -> None:
