@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -159,7 +159,7 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, le=120, description="Seconds one webhook POST may take."
     )
-    webhook_retry_schedule: list[float] = Field(
+    webhook_retry_schedule: list[Annotated[float, Field(ge=0)]] = Field(
         default=[5, 30, 120, 600, 3600, 10800, 21600, 43200, 43200],
         min_length=1,
         description=(

@@ -82,7 +82,7 @@ def test_bad_input_is_422(client: TestClient, admin: dict[str, str]) -> None:
     assert_error(cursor, 422, "invalid_request")
 
 
-def test_no_outbox_rows_without_an_enabled_subscriber(
+def test_no_outbox_rows_without_an_enabled_subscriber_and_none_left_by_a_removed_one(
     client: TestClient, admin: dict[str, str], sessions: sessionmaker[Session]
 ) -> None:
     [customer] = add_customers(sessions, 1)
@@ -98,3 +98,5 @@ def test_no_outbox_rows_without_an_enabled_subscriber(
     assert outbox_counts(sessions) == (0, 0)
     set_outcome(client, admin, customer, "open")
     assert outbox_counts(sessions) == (1, 1)
+    assert client.delete(f"/v1/webhooks/{disabled['id']}", headers=admin).status_code == 204
+    assert outbox_counts(sessions) == (0, 0)  # its deliveries, and the events only it had

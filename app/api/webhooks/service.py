@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.api.pagination import decode_cursor, encode_cursor
@@ -109,9 +109,11 @@ def update_webhook(
 
 
 def delete_webhook(session: Session, webhook_id: str) -> None:
-    """Remove the endpoint with its deliveries (events no other endpoint waits for stay
-    in the outbox's event table, unsent)."""
+    """Remove the endpoint with its deliveries, and the events no other endpoint has."""
     session.delete(endpoint_of(session, webhook_id))
+    session.flush()
+    delivered_elsewhere = exists().where(WebhookDelivery.event_id == WebhookEvent.id)
+    session.execute(delete(WebhookEvent).where(~delivered_elsewhere))
 
 
 def describe(session: Session, endpoints: Sequence[WebhookEndpoint]) -> list[WebhookOut]:
