@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -145,6 +145,36 @@ class Settings(BaseSettings):
         default=10,
         ge=1,
         description="IMAP batches one `sync` task stores before the next task takes the rest.",
+    )
+    webhook_sender: bool = Field(
+        default=True,
+        description=(
+            "Send webhook events from this process (`serve` in-process, or the Celery "
+            "task); off, events are still written to the outbox and wait there."
+        ),
+    )
+    webhook_send_interval_seconds: float = Field(
+        default=2.0, gt=0, description="Longest wait before a new webhook event is sent."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds one webhook POST may take."
+    )
+    webhook_retry_schedule: list[Annotated[float, Field(ge=0)]] = Field(
+        default=[5, 30, 120, 600, 3600, 10800, 21600, 43200, 43200],
+        min_length=1,
+        description=(
+            "Seconds before each retry of a failed webhook delivery (JSON list; default "
+            "5 s, 30 s, 2 min, 10 min, 1 h, 3 h, 6 h, 12 h, 12 h: 10 attempts over 34 h); "
+            "after the last, the delivery fails and its endpoint is disabled."
+        ),
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=86400.0,
+        gt=0,
+        description=(
+            "An endpoint failing for longer than this (no delivery succeeded since its "
+            "first failure) is disabled."
+        ),
     )
     host: str = Field(default="127.0.0.1", description="Address `leadlens serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadlens serve` uses.")

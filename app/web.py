@@ -15,7 +15,7 @@ from app.metrics import Metrics
 from app.secret_box import SecretBox
 from app.settings import Settings
 from app.ui import router as ui_router
-from app.workers import SyncTrigger
+from app.workers import SyncTrigger, WebhookTrigger
 from app.workers.enrichment import EnrichmentRunner
 
 
@@ -25,6 +25,7 @@ def create_app(
     sync: SyncTrigger | None = None,
     enrichment: EnrichmentRunner | None = None,
     metrics: Metrics | None = None,
+    webhooks: WebhookTrigger | None = None,
 ) -> FastAPI:
     """The leadlens web app (API and dashboard) for ``settings``; raises a LeadlensError,
     before anything starts, when the store cannot be used (DatabaseUrlError,
@@ -33,7 +34,9 @@ def create_app(
 
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
     their transaction commits; without one they only store, and whatever process runs the
-    sync picks the changes up. Every endpoint except ``/healthz`` and the OpenAPI
+    sync picks the changes up. ``webhooks`` is the sender that a replayed delivery or a
+    re-enabled endpoint wakes (without one, the next periodic send picks them up). Every
+    endpoint except ``/healthz`` and the OpenAPI
     documentation (``/docs``, ``/redoc``, ``/openapi.json``: the schema, no data, served
     with no network) needs an API key; the dashboard under ``/ui`` takes one at
     ``/ui/login`` and keeps it in a cookie. A request body over
@@ -61,6 +64,7 @@ def create_app(
     app.state.sessions = store.sessions
     app.state.secrets = secrets
     app.state.sync = sync
+    app.state.webhooks = webhooks
     app.state.enrichment = enrichment or EnrichmentRunner(
         settings, app.state.sessions, metrics=metrics
     )

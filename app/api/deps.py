@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.secret_box import SecretBox
-from app.workers import SyncTrigger
+from app.workers import SyncTrigger, WebhookTrigger
 from app.workers.enrichment import EnrichmentRunner
 
 
@@ -32,7 +32,13 @@ def get_enrichment(request: Request) -> EnrichmentRunner:
     return cast(EnrichmentRunner, request.app.state.enrichment)
 
 
+def get_webhooks(request: Request) -> WebhookTrigger | None:
+    """The webhook sender of this process, or None when it runs without one."""
+    return cast(WebhookTrigger | None, request.app.state.webhooks)
+
+
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
 Secrets = Annotated[SecretBox, Depends(get_secrets)]
 Sync = Annotated[SyncTrigger | None, Depends(get_sync)]
 Enrichment = Annotated[EnrichmentRunner, Depends(get_enrichment)]
+Webhooks = Annotated[WebhookTrigger | None, Depends(get_webhooks)]

@@ -15,6 +15,7 @@ from app.api.operations.endpoints import router as operations_router
 from app.api.operations.metrics import router as metrics_router
 from app.api.scoring.endpoints import router as scoring_router
 from app.api.tags.endpoints import router as tags_router
+from app.api.webhooks.endpoints import router as webhooks_router
 
 ROUTERS = (
     mailboxes_router,
@@ -23,6 +24,7 @@ ROUTERS = (
     tags_router,
     analytics_router,
     contacts_router,
+    webhooks_router,
     operations_router,
     metrics_router,
 )

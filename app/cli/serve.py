@@ -109,7 +109,8 @@ def scheduler_command(
     """Run the scheduler (Celery beat) that queues the periodic work.
 
     Every LEADLENS_SYNC_POLL_SECONDS it queues a sync of every mailbox and the enrichment
-    of pending mail. Run exactly one."""
+    of pending mail, and every LEADLENS_WEBHOOK_SEND_INTERVAL_SECONDS the webhook sender.
+    Run exactly one."""
     settings = _broker_settings()
     app = make_celery(settings)
     app.Beat(loglevel=settings.log_level.upper(), schedule=str(schedule_file)).run()

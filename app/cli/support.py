@@ -30,6 +30,7 @@ from app.settings import Settings
 from app.sync.mailbox import MailboxResult
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
+from app.workers.webhooks import WebhookSender
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -191,7 +192,8 @@ def serve_forever(
     host: str | None = None,
     port: int | None = None,
 ) -> None:
-    """Serve the API with background sync and enrichment until interrupted."""
+    """Serve the API with background sync, enrichment and webhook sending until
+    interrupted."""
     import uvicorn
 
     from app.web import create_app
@@ -204,14 +206,17 @@ def serve_forever(
             after_sync=enrichment.wake,
             metrics=enrichment.metrics,
         )
-        application = create_app(settings, sync=runner, enrichment=enrichment)
+        sender = WebhookSender(settings, sessions, runner.secrets)
+        application = create_app(settings, sync=runner, enrichment=enrichment, webhooks=sender)
     except LeadlensError as exc:
         raise fail(str(exc)) from None
     enrichment.start()
     runner.start()
+    sender.start()
     try:
         typer.echo(serving(host or settings.host, port or settings.port))
         uvicorn.run(application, host=host or settings.host, port=port or settings.port)
     finally:
+        sender.stop()
         runner.stop()
         enrichment.stop()

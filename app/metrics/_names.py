@@ -17,7 +17,13 @@ Task = Literal[
 ]
 TASKS: tuple[Task, ...] = get_args(Task)
 WorkerTask = Literal[
-    "sync_all", "sync_mailbox", "sync_folder", "enrich_pending", "enrich_batch", "refresh"
+    "sync_all",
+    "sync_mailbox",
+    "sync_folder",
+    "enrich_pending",
+    "enrich_batch",
+    "refresh",
+    "send_webhooks",
 ]
 WORKER_TASKS: tuple[WorkerTask, ...] = get_args(WorkerTask)
 MAILBOX_STATES = ("idle", "syncing", "error", "disabled")

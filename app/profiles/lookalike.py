@@ -20,6 +20,7 @@ from app.db.vector import vector_bytes, vector_of
 from app.errors import ConflictError
 from app.metrics import Metrics, observe_since
 from app.profiles.tags import explanation
+from app.webhooks.events import ProfileChanges
 from models.lookalike import (
     MIN_OTHER,
     MIN_WON,
@@ -219,7 +220,8 @@ def train_lookalike(
 
 
 def score_all(sessions: sessionmaker[Session], model: LookalikeModel) -> int:
-    """Score every profiled customer with ``model``, committing per batch; returns how many."""
+    """Score every profiled customer with ``model``, committing per batch (with the
+    ``customer.lookalike_changed`` events of the scores that moved); returns how many."""
     with sessions() as session:
         repository = ProfileRepository(session)
         rows = repository.features()
@@ -230,5 +232,8 @@ def score_all(sessions: sessionmaker[Session], model: LookalikeModel) -> int:
             neighbours = nearest_won(session, features)
         scores = [score_columns(model, f, neighbours[f.customer_id], topics) for f in features]
         with sessions.begin() as session:
+            changes = ProfileChanges.watch(session, [f.customer_id for f in features])
             ProfileRepository(session).save_scores(scores)
+            if changes is not None:
+                changes.emit(session)
     return len(rows)

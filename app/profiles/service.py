@@ -25,6 +25,7 @@ from app.db.types import utcnow
 from app.metrics import Metrics, observe_since
 from app.profiles.lookalike import ModelCache, feature_columns, nearest_won, score_columns
 from app.profiles.tags import tag_row
+from app.webhooks.events import ProfileChanges
 from models.first_contact import EarlyMail, first_contact_features, first_contact_messages
 from models.lookalike import CustomerFeatures, stage_aware_tags
 from models.profiles import MessageFacts, Profile, build_profile
@@ -98,7 +99,8 @@ def refresh_profiles(
 ) -> int:
     """Rebuild every stale profile (and its score, when a model is in force; a customer
     whose stored score is from another model counts as stale); returns how many were
-    rebuilt (each committed batch timed as ``profile_batch`` in ``metrics``)."""
+    rebuilt (each committed batch timed as ``profile_batch`` in ``metrics``). The webhook
+    events of what changed are written in each batch's transaction."""
     with sessions.begin() as session:
         version = LookalikeRepository(session).current_version()
         if version is not None:
@@ -156,9 +158,12 @@ def refresh_profiles(
                 neighbours = nearest_won(session, scored)
             scores = [score_columns(model, f, neighbours[f.customer_id], topics) for f in scored]
         with sessions.begin() as session:
+            changes = ProfileChanges.watch(session, ids)
             repository = ProfileRepository(session)
             repository.save_profiles(profiles, outcomes, tags)
             repository.save_scores(scores)
+            if changes is not None:
+                changes.emit(session)
         observe_since(metrics, "profile_batch", started)
         done += len(ids)
         if on_progress is not None:

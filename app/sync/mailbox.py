@@ -17,6 +17,7 @@ from app.metrics import Metrics, observe_since
 from app.secret_box import SecretBox
 from app.sync.folder import sync_folder
 from app.sync.login import TokenEndpointDownError, open_imap
+from app.webhooks.events import mailbox_failed
 from ingest.imap import ImapAuthError, ImapError, ImapProtocolError, ImapUnreachableError
 from ingest.sources import DEFAULT_MAX_MESSAGE_BYTES
 
@@ -50,7 +51,8 @@ def set_sync_state(
 ) -> None:
     """Show ``state`` on the mailbox (``idle`` also stamps ``last_sync_at`` and clears the
     error; ``error`` records ``error``); a disabled or deleted mailbox is left alone, and
-    with ``keep_error`` so is one in state ``error``."""
+    with ``keep_error`` so is one in state ``error``. A new error writes a ``mailbox.error``
+    webhook event in the same transaction."""
     with sessions.begin() as session:
         mailbox = session.get(Mailbox, mailbox_id)
         if mailbox is None or mailbox.state == "disabled":
@@ -61,7 +63,8 @@ def set_sync_state(
         if state == "idle":
             mailbox.last_sync_at, mailbox.last_error = utcnow(), None
         elif state == "error":
-            mailbox.last_error = error
+            before, mailbox.last_error = mailbox.last_error, error
+            mailbox_failed(session, mailbox, before)
 
 
 def record_failure(

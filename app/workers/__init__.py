@@ -14,3 +14,10 @@ class SyncTrigger(Protocol):
 
     def forget(self, mailbox_id: str) -> None:
         """Stop syncing this mailbox (it was disabled or deleted)."""
+
+
+class WebhookTrigger(Protocol):
+    """What the API needs from a webhook sender: send what is due without waiting."""
+
+    def wake(self) -> None:
+        """Deliveries may be due now (returns at once)."""

@@ -2,9 +2,10 @@
 
 Queues: ``sync`` (a mailbox's folder list, then one task per folder and batch range: the
 next ``sync_task_batches`` batches above the folder's committed position, the rest in a
-follow-up task), ``enrich`` (batches of message ids) and ``rebuild`` (topics, profiles,
-lookalike). Tasks are acknowledged late and requeued when their worker is lost; the unit of
-truth is the batch commit, so a task run again after a kill stores nothing twice. Two
+follow-up task; the webhook sender, one at a time under a Redis lock), ``enrich``
+(batches of message ids) and ``rebuild`` (topics, profiles, lookalike). Tasks are
+acknowledged late and requeued when their worker is lost; the unit of truth is the batch
+commit, so a task run again after a kill stores nothing twice. Two
 workers never sync the same folder at once: each folder task holds a Redis lock that
 expires unless renewed (the broker is Redis anyway, and it works whichever database holds
 the store; a PostgreSQL advisory lock would pin one connection for the whole task and not
@@ -40,6 +41,7 @@ from app.workers.tasks import (
     enrich_batches,
     mailbox_folders,
     refresh,
+    send_webhooks_now,
     sync_folder_step,
     syncable_mailboxes,
 )
@@ -53,6 +55,7 @@ SYNC_FOLDER = "leadlens.sync_folder"
 ENRICH_PENDING = "leadlens.enrich_pending"
 ENRICH_BATCH = "leadlens.enrich_batch"
 REFRESH = "leadlens.refresh"
+SEND_WEBHOOKS = "leadlens.send_webhooks"
 ROUTES = {
     SYNC_ALL: "sync",
     SYNC_MAILBOX: "sync",
@@ -60,6 +63,7 @@ ROUTES = {
     ENRICH_PENDING: "enrich",
     ENRICH_BATCH: "enrich",
     REFRESH: "rebuild",
+    SEND_WEBHOOKS: "sync",
 }
 LABELS: dict[str, WorkerTask] = {
     SYNC_ALL: "sync_all",
@@ -68,6 +72,7 @@ LABELS: dict[str, WorkerTask] = {
     ENRICH_PENDING: "enrich_pending",
     ENRICH_BATCH: "enrich_batch",
     REFRESH: "refresh",
+    SEND_WEBHOOKS: "send_webhooks",
 }
 _LOCK_RETRIES = 3  # a busy folder is tried again after 1.5 lock lifetimes, then left
 
@@ -209,6 +214,12 @@ def make_celery(settings: Settings, context: WorkerContext | None = None) -> Cel
         beat_schedule={
             "sync-every-mailbox": {"task": SYNC_ALL, "schedule": settings.sync_poll_seconds},
             "enrich-pending": {"task": ENRICH_PENDING, "schedule": settings.sync_poll_seconds},
+            "send-webhooks": {
+                "task": SEND_WEBHOOKS,
+                "schedule": settings.webhook_send_interval_seconds,
+                # one waiting behind a long sync task is dropped: the next one does its work
+                "options": {"expires": max(10.0, settings.webhook_send_interval_seconds * 5)},
+            },
         },
     )
     dispatcher = Dispatcher(app, settings, context)
@@ -290,7 +301,9 @@ def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]
                 # one: wait for it; its key stays set meanwhile, so no third one queues
                 raise task.retry(countdown=settings.lock_seconds / 2)
             d.started("refresh")
-            return refresh(d.context(), rebuild=rebuild).profiles
+            profiles = refresh(d.context(), rebuild=rebuild).profiles
+        d.queue(SEND_WEBHOOKS, key="send-webhooks", by=task.request.id)
+        return profiles
 
     # two workers that enriched the same message at once: one commit fails, its retry finds
     # the message enriched and does nothing
@@ -302,7 +315,22 @@ def _tasks(d: Dispatcher) -> list[tuple[str, Callable[..., Any], dict[str, Any]]
         (ENRICH_PENDING, enrich_pending, {}),
         (ENRICH_BATCH, enrich_ids, enrich_retry),
         (REFRESH, refresh_all, {"max_retries": None}),
+        (SEND_WEBHOOKS, _send_webhooks_task(d), {}),
     ]
+
+
+def _send_webhooks_task(d: Dispatcher) -> Callable[..., int]:
+    def send_webhooks(_task: Any) -> int:
+        d.started("send-webhooks")
+        if not d.settings.webhook_sender:
+            return 0
+        lock = "leadlens:lock:webhooks"
+        with renewed_lock(d.redis(), lock, d.settings.lock_seconds) as lost:
+            if lost is None:
+                return 0  # another worker is sending: one sender keeps each customer in order
+            return send_webhooks_now(d.context(), stop=lost).delivered
+
+    return send_webhooks
 
 
 def dispatcher_of(app: Celery) -> Dispatcher:

@@ -27,6 +27,7 @@ from app.settings import Settings
 from app.sync.folder import sync_folder
 from app.sync.login import open_imap
 from app.sync.mailbox import record_failure, set_sync_state
+from app.webhooks.sender import SendReport, http_client, send_due
 from app.workers.enrichment import EnrichmentRunner
 from ingest.imap import ImapError
 from models.embedder import Embedder
@@ -192,3 +193,10 @@ def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
         rebuild=rebuild,
         metrics=context.metrics,
     )
+
+
+def send_webhooks_now(context: WorkerContext, stop: threading.Event | None = None) -> SendReport:
+    """Send every webhook delivery due now (see :func:`app.webhooks.sender.send_due`); the
+    caller makes sure one sender runs at a time, which keeps each customer's events in order."""
+    with http_client(context.settings) as client:
+        return send_due(context.sessions, context.secrets, context.settings, client, stop)

@@ -23,6 +23,7 @@ from tests.demo_store import (  # noqa: F401
     demo_template,
 )
 from tests.servers.dovecot import dovecot, dovecot_server, imap_account  # noqa: F401
+from tests.servers.receiver import webhook_receiver  # noqa: F401
 
 
 @pytest.fixture

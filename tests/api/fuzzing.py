@@ -46,8 +46,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.mailboxes.schemas import MAX_NAME_LENGTH, Host
 from app.api.tags.service import list_tags
+from app.api.webhooks.schemas import WebhookCreate
+from app.api.webhooks.service import create_webhook
 from app.apikeys import create_api_key
-from app.db.tables import Contact, Customer, Mailbox
+from app.db.repositories.webhooks import WebhookRepository
+from app.db.tables import Contact, Customer, Mailbox, WebhookDelivery
+from app.db.types import utcnow
 from app.secret_box import SecretBox
 
 SEED = 16
@@ -69,6 +73,8 @@ _ID_FIELDS = {
     "email": "emails",
     "tag_id": "tags",
     "mailbox_id": "mailboxes",
+    "webhook_id": "webhooks",
+    "delivery_id": "deliveries",
 }
 
 
@@ -205,6 +211,8 @@ class StoreIds:
     emails: Sequence[str]
     tags: Sequence[str]
     mailboxes: Sequence[str]
+    webhooks: Sequence[str]
+    deliveries: Sequence[str]
 
 
 def seed_store(
@@ -230,6 +238,7 @@ def seed_store(
                     secret_ciphertext=secrets.encrypt("not the password"),
                 )
             )
+        webhooks = _seed_webhooks(session, secrets)
     with sessions() as session:
         tags, _ = list_tags(session, None, 500, None)
 
@@ -245,8 +254,30 @@ def seed_store(
                     select(Mailbox.id).where(Mailbox.kind == "imap").order_by(Mailbox.id)
                 )
             ),
+            webhooks=webhooks,
+            deliveries=[
+                f"dlv_{seq}"
+                for seq in session.scalars(
+                    select(WebhookDelivery.seq).order_by(WebhookDelivery.seq)
+                )
+            ],
         )
     return admin_key, ids
+
+
+def _seed_webhooks(session: Session, secrets: SecretBox) -> list[str]:
+    """Two webhook endpoints (nothing is sent in the fuzzed app: it has no sender) with an
+    event delivered to both; their ids."""
+    ids = []
+    for number in range(2):
+        created = create_webhook(
+            session,
+            secrets,
+            WebhookCreate(url=f"http://127.0.0.1:9/fuzz{number}", events=["mailbox.error"]),
+        )
+        ids.append(created.id)
+    WebhookRepository(session).add_event("mailbox.error", "mailbox:fuzz", "{}", ids, utcnow())
+    return ids
 
 
 class Fuzzer:

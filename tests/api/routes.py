@@ -26,6 +26,13 @@ SCOPE_NEEDED = {
     ("GET", "/v1/model"): "read",
     ("GET", "/v1/analytics/funnel"): "read",
     ("DELETE", "/v1/contacts/{email}"): "admin",
+    ("POST", "/v1/webhooks"): "admin",
+    ("GET", "/v1/webhooks"): "admin",
+    ("GET", "/v1/webhooks/{webhook_id}"): "admin",
+    ("PATCH", "/v1/webhooks/{webhook_id}"): "admin",
+    ("DELETE", "/v1/webhooks/{webhook_id}"): "admin",
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): "admin",
+    ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): "admin",
 }
 # What anyone may request: liveness, the API's documentation (the schema, no data), and the
 # dashboard's sign-in form, its stylesheet and its sign-out (which only deletes the cookie).

@@ -53,6 +53,8 @@ BODIES = [
     ("post", "/v1/lookalike"),
     ("post", "/v1/tag"),
     ("patch", "/v1/tags/{tag_id}"),
+    ("post", "/v1/webhooks"),
+    ("patch", "/v1/webhooks/{webhook_id}"),
 ]
 
 
@@ -66,6 +68,7 @@ def test_a_body_that_is_not_utf8_is_a_declared_400(
         path.replace("{mailbox_id}", "mbx_x")
         .replace("{customer_id}", "c")
         .replace("{tag_id}", "topic:1")
+        .replace("{webhook_id}", "whk_x")
     )
     response = client.request(
         method, url, content=b'{"x": "\xff"}', headers=JSON | bearer(keys["admin"])

@@ -2,8 +2,9 @@
 only (0600, whatever the umask); API keys and dashboard tokens are never compared as text;
 and a whole run of `leadlens serve` at DEBUG with the libraries' logs on — mailboxes added
 with passwords (right and wrong ones) and with an OAuth2 grant, synced, changed, API calls
-with a key — logs none of the passwords, the API key, LEADLENS_SECRET_KEY, the client secret,
-or any refresh or access token."""
+with a key, a webhook added and sent to — logs none of the passwords, the API key,
+LEADLENS_SECRET_KEY, the client secret, any refresh or access token, or the webhook's
+signing secret."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.conftest import REPO_ROOT
 from tests.mail import make_email
 from tests.servers.dovecot import HOST, Account, DovecotServer
 from tests.servers.oauth2 import OAuth2Server, oauth2_server
+from tests.servers.receiver import WebhookReceiver
 
 __all__ = ["oauth2_server"]
 
@@ -87,7 +89,13 @@ def test_the_store_and_the_key_file_are_private_whatever_the_umask(tmp_path: Pat
 
 
 SECRET_NAMES = {"key", "key_hash", "plaintext", "token", "csrf", "secret", "credentials"}
-SECRET_MODULES = ["app/apikeys.py", "app/api/auth.py", "app/ui/_session.py", "app/secret_box.py"]
+SECRET_MODULES = [
+    "app/apikeys.py",
+    "app/api/auth.py",
+    "app/ui/_session.py",
+    "app/secret_box.py",
+    "app/webhooks/signing.py",
+]
 
 
 def _named(node: ast.expr) -> str | None:
@@ -140,7 +148,11 @@ def _until(condition: object, what: str, process: subprocess.Popen[bytes], log: 
 
 
 def test_no_secret_in_the_logs_of_a_whole_run(
-    tmp_path: Path, dovecot: DovecotServer, imap_account: Account, oauth2_server: OAuth2Server
+    tmp_path: Path,
+    dovecot: DovecotServer,
+    imap_account: Account,
+    oauth2_server: OAuth2Server,
+    webhook_receiver: WebhookReceiver,
 ) -> None:
     database, log = tmp_path / "leadlens.db", tmp_path / "serve.log"
     _leadlens(database, "db", "upgrade")
@@ -204,6 +216,11 @@ def test_no_secret_in_the_logs_of_a_whole_run(
             granted_path = f"/v1/mailboxes/{added.json()['id']}"
             _until(lambda: api.get(granted_path).json()["messages"] == 1, "synced", process, log)
             assert api.patch(granted_path, json={"folders": ["INBOX"]}).is_success
+            hook = {"url": webhook_receiver.url, "events": ["customer.outcome_changed"]}
+            webhook_secret = api.post("/v1/webhooks", json=hook).json()["secret"]
+            customer = api.get("/v1/customers").json()["items"][0]["id"]
+            assert api.put(f"/v1/customers/{customer}/outcome", json={"outcome": "won"}).is_success
+            _until(webhook_receiver.accepted, "webhook sent", process, log)
             assert api.post("/v1/tag", json={"body": "Please quote 500 pcs"}).is_success
             assert api.get("/v1/status").is_success
             assert (
@@ -219,5 +236,6 @@ def test_no_secret_in_the_logs_of_a_whole_run(
     for secret in [*oauth2, "client-secret-of-the-test"]:
         assert secret not in text, f"an OAuth2 secret is in the logs:\n{text}"
     assert "DEBUG" in text and "imapclient" in text  # the most the logs say
-    for secret in (imap_account.password, other.password, wrong, key, SECRET_KEY):
+    secrets = (imap_account.password, other.password, wrong, key, SECRET_KEY, webhook_secret)
+    for secret in secrets:
         assert secret not in text, f"a secret is in the logs:\n{text}"

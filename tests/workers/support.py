@@ -70,6 +70,10 @@ SCALED_DOWN = frozenset(
         # enrichment in small batches, so that a worker can die between two of a few hundred
         # messages (deployed: 256)
         "enrich_batch_size",
+        # the scheduler's webhook sends and their retries come this often (deployed: 2 s;
+        # retries 5 s to 12 h)
+        "webhook_send_interval_seconds",
+        "webhook_retry_schedule",
     }
 )
 

@@ -14,8 +14,8 @@ def erase_contact(
     sessions: sessionmaker[Session], models: ModelCache, email: str, *, lost_after_days: int
 ) -> None:
     """Delete every message from, to or naming ``email``, quarantined inputs that contain
-    it, and the contact; rebuild the profiles it touched. NotFoundError when nothing in the
-    store names the address."""
+    it, webhook events that name it, and the contact; rebuild the profiles it touched.
+    NotFoundError when nothing in the store names the address."""
     address = email.strip().lower()
     with sessions.begin() as session:
         repository = ErasureRepository(session)
@@ -30,4 +30,5 @@ def erase_contact(
         repository.delete(messages, quarantined, None if contact is None else contact.id)
         deleted = repository.forget_profiles(customers)
         repository.drop_from_explanations(deleted)
+        repository.drop_webhook_events(address, deleted)
     refresh_profiles(sessions, models, lost_after_days=lost_after_days)

@@ -13,6 +13,7 @@ from app.api.deps import Enrichment, Sessions
 from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
 from app.api.responses import BODY_ERRORS, ERROR_RESPONSES
 from app.db.repositories.customer_views import CustomerFilter
+from app.webhooks.events import outcome_set
 
 router = APIRouter(
     route_class=GuardedRoute, prefix="/v1/customers", tags=["customers"], responses=ERROR_RESPONSES
@@ -69,9 +70,13 @@ def get_customer(customer_id: str, sessions: Sessions) -> CustomerOut:
 def set_outcome(
     customer_id: str, body: OutcomeIn, sessions: Sessions, enrichment: Enrichment
 ) -> CustomerOut:
-    """Set the outcome the CRM knows; the lookalike model retrains soon after (debounced)."""
+    """Set the outcome the CRM knows; the lookalike model retrains soon after (debounced).
+    A changed value sends `customer.outcome_changed` to the webhooks subscribed to it."""
     with sessions.begin() as session:
+        before = service.get_customer(session, customer_id).outcome
         customer = service.set_outcome(session, customer_id, body)
+        session.flush()
+        outcome_set(session, customer, before)
     enrichment.wake()
     with sessions() as session:
         return service.profile(session, customer)

@@ -9,7 +9,14 @@ from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.repositories._chunks import chunks
-from app.db.tables import Contact, Customer, CustomerTag, Message, QuarantinedMessage
+from app.db.tables import (
+    Contact,
+    Customer,
+    CustomerTag,
+    Message,
+    QuarantinedMessage,
+    WebhookEvent,
+)
 
 
 def _like(email: str) -> str:
@@ -109,3 +116,16 @@ class ErasureRepository:
                     n for n in explained.get("nearest_won", []) if n["customer_id"] != customer_id
                 ]
                 customer.lookalike_explanation = explained
+
+    def drop_webhook_events(self, email: str, customer_ids: Collection[str]) -> None:
+        """Delete the webhook events (sent or not, with their deliveries) that name the
+        address or are about these (deleted) customers."""
+        subjects = [f"customer:{customer_id}" for customer_id in customer_ids]
+        self.session.execute(
+            delete(WebhookEvent).where(
+                or_(
+                    func.lower(WebhookEvent.body).like(_like(email), escape="\\"),
+                    WebhookEvent.subject.in_(subjects),
+                )
+            )
+        )

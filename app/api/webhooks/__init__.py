@@ -1,0 +1,1 @@
+"""``/v1/webhooks``: endpoints that receive signed events, their delivery log, replays."""
