@@ -232,7 +232,9 @@ def test_no_secret_in_the_logs_of_a_whole_run(
         process.wait(timeout=60)
     text = log.read_text(errors="replace")
     oauth2 = [*oauth2_server.grants, *oauth2_server.retired, *oauth2_server.access]
-    assert len(oauth2) >= 4  # refresh tokens, rotated ones, access tokens
+    # adding the mailbox refreshed its grant: a rotated refresh token, the current one and an
+    # access token at least (more when a token expired meanwhile, which depends on the pace)
+    assert oauth2_server.grants and oauth2_server.retired and oauth2_server.access
     for secret in [*oauth2, "client-secret-of-the-test"]:
         assert secret not in text, f"an OAuth2 secret is in the logs:\n{text}"
     assert "DEBUG" in text and "imapclient" in text  # the most the logs say
