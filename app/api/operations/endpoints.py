@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel
 
 from app.api.auth import GuardedRoute, require_scope
 from app.api.deps import Enrichment, Sessions
-from app.api.operations.service import StatusOut, pipeline_status
+from app.api.operations.schemas import RebuildAccepted, StatusOut
+from app.api.operations.service import pipeline_status
 from app.api.responses import ERROR_RESPONSES
 from app.db.repositories.pipeline_state import (
     MODEL_VERSION,
@@ -17,14 +17,6 @@ from app.db.repositories.pipeline_state import (
 from app.pipeline import request_rebuild
 
 router = APIRouter(route_class=GuardedRoute, tags=["operations"], responses=ERROR_RESPONSES)
-
-
-class RebuildAccepted(BaseModel):
-    """The rebuild runs in the background; `GET /v1/status` shows new versions when done."""
-
-    status: str
-    topics_version: str | None
-    model_version: str | None
 
 
 @router.get("/v1/status", dependencies=[Depends(require_scope("read"))])
