@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
 
 # str.splitlines()'s line boundaries (what the email package refuses inside a header)
 ONE_LINE = r"^[^\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]*$"
@@ -78,3 +78,19 @@ DateTime = Annotated[
     ),
     AfterValidator(_in_utc),
 ]
+
+
+NO_NUL = r"^[^\x00]*$"
+
+
+def _without_nul(value: SecretStr) -> SecretStr:
+    matching(NO_NUL, "must not contain NUL")(value.get_secret_value())
+    return value
+
+
+Secret = Annotated[
+    SecretStr,
+    Field(min_length=1, max_length=16_384, json_schema_extra=shown(NO_NUL)),
+    AfterValidator(_without_nul),
+]
+"""A password, token or client secret: 1 to 16,384 characters, no NUL, never shown back."""

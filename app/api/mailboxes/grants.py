@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from app.api.patterns import matching, shown
+from app.api.patterns import Secret, matching, shown
 from app.oauth2.protocol import check_endpoint_url
 from app.oauth2.providers import PRESETS, ProviderName, preset
 
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-_NO_NUL = r"^[^\x00]*$"
 # RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 _SCOPE = r"^[\x21\x23-\x5b\x5d-\x7e]+$"
 # an absolute https URL, or http on a loopback address; no fragment (RFC 6749 §3.2)
@@ -24,16 +23,6 @@ _ENDPOINT = (
 PRESET_NAMES = sorted(PRESETS)
 
 
-def _secret(value: SecretStr) -> SecretStr:
-    matching(_NO_NUL, "must not contain NUL")(value.get_secret_value())
-    return value
-
-
-GrantSecret = Annotated[
-    SecretStr,
-    Field(min_length=1, max_length=16_384, json_schema_extra=shown(_NO_NUL)),
-    AfterValidator(_secret),
-]
 ClientId = Annotated[
     str,
     Field(min_length=1, max_length=1000, json_schema_extra=shown(_NO_CONTROL)),
@@ -71,10 +60,10 @@ class OAuth2GrantIn(BaseModel):
         "server, token endpoint and scopes; `custom` needs `token_endpoint`."
     )
     client_id: ClientId
-    client_secret: GrantSecret | None = Field(
+    client_secret: Secret | None = Field(
         default=None, description="Left out for a public client (no secret)."
     )
-    refresh_token: GrantSecret
+    refresh_token: Secret
     scopes: Annotated[list[ScopeToken], Field(max_length=100)] | None = Field(
         default=None,
         description="Scopes asked for on refresh; null: the provider's mail scopes "

@@ -15,30 +15,23 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SecretStr,
     model_validator,
 )
 
 from app.api.mailboxes.grants import PRESET_NAMES, OAuth2GrantIn, OAuth2GrantOut
 from app.api.pagination import Page
-from app.api.patterns import matching, shown
+from app.api.patterns import Secret, matching, shown
 from app.oauth2.providers import preset
 
 MAX_NAME_LENGTH = 320  # mailboxes.name holds `username@host`
 # each pattern is the check and what the OpenAPI document shows (app/api/patterns.py)
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-_NO_NUL = r"^[^\x00]*$"
 _NO_LINE_BREAK = r"^[^\x00\r\n]*$"
 # never in a host or domain name: ASCII controls, space, DEL, C1 controls, Unicode spaces, / @ \
 _NOT_IN_NAME = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000/@\\"
 _HOST = rf"^[^{_NOT_IN_NAME}]*[^{_NOT_IN_NAME}.][^{_NOT_IN_NAME}]*$"  # not only dots
 _NOT_IN_DOMAIN = rf"{_NOT_IN_NAME}:,;"
 _DOMAIN = rf"^@*[^{_NOT_IN_DOMAIN}]*[^{_NOT_IN_DOMAIN}.][^{_NOT_IN_DOMAIN}]*$"
-
-
-def _secret(value: SecretStr) -> SecretStr:
-    matching(_NO_NUL, "must not contain NUL")(value.get_secret_value())
-    return value
 
 
 Host = Annotated[
@@ -51,11 +44,6 @@ Username = Annotated[
     str,
     Field(min_length=1, max_length=MAX_NAME_LENGTH, json_schema_extra=shown(_NO_CONTROL)),
     AfterValidator(matching(_NO_CONTROL, "must not contain control characters")),
-]
-Secret = Annotated[
-    SecretStr,
-    Field(min_length=1, max_length=16_384, json_schema_extra=shown(_NO_NUL)),
-    AfterValidator(_secret),
 ]
 FolderName = Annotated[
     str,
