@@ -99,7 +99,20 @@ def fresh_store(
     engine = create_db_engine(url)
     upgrade(engine)
     secrets = SecretBox.from_settings(Settings(secret_key=SecretStr(SECRET)))
-    with session_factory(engine).begin() as session:
+    add_mailboxes(session_factory(engine), secrets, dovecot, accounts, own)
+    engine.dispose()
+    return url
+
+
+def add_mailboxes(
+    sessions: sessionmaker[Session],
+    secrets: SecretBox,
+    dovecot: DovecotServer,
+    accounts: list[Account],
+    own: str,
+) -> None:
+    """One IMAP mailbox row per account (login known good: no check)."""
+    with sessions.begin() as session:
         for account in accounts:
             session.add(
                 Mailbox(
@@ -117,8 +130,6 @@ def fresh_store(
                     state="idle",
                 )
             )
-    engine.dispose()
-    return url
 
 
 def counts(sessions: sessionmaker[Session]) -> tuple[int, int, int]:

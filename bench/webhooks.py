@@ -44,8 +44,7 @@ from app.api.webhooks.schemas import WebhookCreate
 from app.api.webhooks.service import create_webhook
 from app.db.migrations import upgrade
 from app.db.session import create_db_engine, session_factory
-from app.db.tables import Customer, Mailbox, WebhookDelivery
-from app.db.types import new_id
+from app.db.tables import Customer, WebhookDelivery
 from app.demo import generate
 from app.demo.imap_server import find_dovecot
 from app.secret_box import SecretBox
@@ -54,7 +53,8 @@ from app.webhooks.events import EVENT_TYPES
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 from app.workers.webhooks import WebhookSender
-from tests.servers.dovecot import Account, DovecotServer
+from bench.scale import add_mailboxes
+from tests.servers.dovecot import DovecotServer
 from tests.servers.receiver import WebhookReceiver
 
 SECRET = "bench-webhooks-secret"
@@ -78,34 +78,6 @@ def split_mail(
                 folders["Sent" if sender.endswith(f"@{corpus.own_domain}") else "INBOX"].append(raw)
             parts[r].append(folders)
     return corpus.own_domain, parts
-
-
-def add_mailboxes(
-    sessions: sessionmaker[Session],
-    secrets: SecretBox,
-    dovecot: DovecotServer,
-    accounts: list[Account],
-    own: str,
-) -> None:
-    """One IMAP mailbox row per account (login known good: no check)."""
-    with sessions.begin() as session:
-        for account in accounts:
-            session.add(
-                Mailbox(
-                    id=new_id("mbx"),
-                    name=f"{account.username}@bench",
-                    kind="imap",
-                    host=dovecot.host,
-                    port=dovecot.port,
-                    security="none",
-                    username=account.username,
-                    auth_kind="password",
-                    secret_ciphertext=secrets.encrypt(account.password),
-                    own_domains=[own],
-                    tls_verify=True,
-                    state="idle",
-                )
-            )
 
 
 def pending(sessions: sessionmaker[Session]) -> int:

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,14 +38,15 @@ from app.db.tables import Customer, CustomerTag, Mailbox
 from app.db.types import utcnow
 from models.lookalike import label_of
 
-EVENT_TYPES = (
+EventType = Literal[
     "customer.created",
     "customer.stage_changed",
     "customer.outcome_changed",
     "customer.tags_changed",
     "customer.lookalike_changed",
     "mailbox.error",
-)
+]
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 LOOKALIKE_MARGIN = 0.1
 
 

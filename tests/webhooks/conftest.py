@@ -30,12 +30,12 @@ FAST_RETRIES = [0.05, 0.05, 0.05]
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    """Settings for the test's database, with fast sends and retries."""
+    """Settings for the test's database, with fast sends and retries: the shipped pause
+    between sends and retry schedule (seconds to hours) would make each test wait that long."""
     return Settings(
         database_url=database_url,
         secret_key="webhook-test-secret",
         webhook_send_interval_seconds=0.05,
-        webhook_timeout_seconds=5.0,
         webhook_retry_schedule=FAST_RETRIES,
         _env_file=None,  # type: ignore[call-arg]
     )

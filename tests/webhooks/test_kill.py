@@ -37,8 +37,10 @@ def _serve(
         **{k: v for k, v in os.environ.items() if not k.startswith("LEADLENS_")},
         "LEADLENS_DATABASE_URL": database_url,
         "LEADLENS_SECRET_KEY": SECRET,
-        "LEADLENS_PARSE_WORKERS": "0",
+        "LEADLENS_PARSE_WORKERS": "0",  # no mail is synced here: no parser pool to start
+        # the first run must commit events and die before any is sent: its sender is off
         "LEADLENS_WEBHOOK_SENDER": "true" if sender else "false",
+        # the restarted service sends at once instead of after the shipped pause
         "LEADLENS_WEBHOOK_SEND_INTERVAL_SECONDS": "0.1",
         "LEADLENS_LOG_LEVEL": "WARNING",
     }

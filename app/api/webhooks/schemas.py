@@ -9,15 +9,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.api.pagination import Page
 from app.api.patterns import matching, shown
+from app.webhooks.events import EventType
 
-EventType = Literal[
-    "customer.created",
-    "customer.stage_changed",
-    "customer.outcome_changed",
-    "customer.tags_changed",
-    "customer.lookalike_changed",
-    "mailbox.error",
-]
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 # an absolute http(s) URL: a host name or IPv4 address (no user:password@), an optional
 # port, then a path (and query) without whitespace, controls or characters URLs never hold

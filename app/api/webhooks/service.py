@@ -17,7 +17,6 @@ from app.api.webhooks.schemas import (
     DeliveryOut,
     DeliveryPage,
     DeliveryStatus,
-    EventType,
     WebhookCreate,
     WebhookCreated,
     WebhookOut,
@@ -29,6 +28,7 @@ from app.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.db.types import new_id, utcnow
 from app.errors import ConflictError, NotFoundError
 from app.secret_box import SecretBox
+from app.webhooks.events import EventType
 from app.webhooks.signing import new_secret
 
 WEBHOOK_ID = re.compile(r"whk_[0-9a-z]{26}")
