@@ -10,8 +10,8 @@ in ``--waves`` chronological waves. `leadlens serve` (embedded: sync, enrichment
 clustering, profiles and scoring in one process) on a SQLite store syncs it while a thread
 sends API writes (outcomes, mailbox patches) and the driver kills it with SIGKILL, aiming in
 turn at a fetch, a batch commit (a write transaction open), enrichment, clustering, profile
-refresh, a UIDVALIDITY reset (a folder recreated on dovecot) and an API write in flight,
-restarting it after each kill (see tests/soak/driver.py). After each kill: no process of it
+refresh, a UIDVALIDITY reset (``doveadm mailbox update --uid-validity``) and an API write in
+flight, restarting it after each kill (see tests/soak/driver.py). After each kill: no process of it
 left, no message twice, SQLite's integrity check ok. Then the rest of the mail, a rebuild,
 `settled`; the same mail is built again on a fresh store without kills (same outcomes set
 through the API), and the two are compared: messages, each message's embedding and traits,

@@ -279,6 +279,26 @@ class DovecotServer:
         with self.client(user) as client:
             client.delete_folder(folder)
 
+    def reset_uidvalidity(self, user: str, folder: str) -> int:
+        """Give ``folder`` of ``user`` a new, higher UIDVALIDITY, keeping its messages and
+        their UIDs (RFC 3501 §2.3.1.1): a client must read it all again. Returns it.
+
+        Done by ``doveadm mailbox update`` under dovecot's own index locks: sessions that
+        have the folder open are told and closed. A DELETE and CREATE of the same name
+        instead races the sessions still closing the old folder, which can wipe the new
+        one's mail (seen as "Mailbox was deleted under us")."""
+        with self.client(user) as client:
+            old = int(client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
+        new = old + 1
+        doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
+        config = str(self.root / "dovecot.conf")
+        update = ["mailbox", "update", "-u", user, "--uid-validity", str(new), folder]
+        command = [doveadm, "-c", config, *update]
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=30)
+        if done.returncode:
+            raise AssertionError(f"doveadm could not reset {folder!r}: {done.stderr}")
+        return new
+
     def _write_files(self) -> None:
         for sub in ("run", "state", "home", "users"):
             (self.root / sub).mkdir()

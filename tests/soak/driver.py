@@ -3,9 +3,9 @@ finish, then build the same mail once more without kills and compare.
 
 Kills are aimed: targets go round the phases in a seeded random order; before each, the
 driver makes its phase happen if it is not under way (a wave of new mail for a fetch, a
-commit or enrichment; a folder recreated on dovecot for a UIDVALIDITY reset, and for a
-fetch or commit once one wave is left, kept for enrichment; a rebuild requested through
-the API for clustering and profile refresh), waits until
+commit or enrichment; a new UIDVALIDITY for a folder on dovecot for a UIDVALIDITY reset,
+and for a fetch or commit once one wave is left, kept for enrichment; a rebuild requested
+through the API for clustering and profile refresh), waits until
 :class:`~tests.soak.phases.Observer` sees it, waits a random time within it, and kills if
 it is still under way. An open write transaction and an API write in flight are instants:
 the driver polls for them alone and kills at once. The phases a kill counts in are told
@@ -92,12 +92,11 @@ class Soak:
         self.waves.append_next()
         self.observer.server = self.waves.positions()
 
-    def _recreate(self) -> None:
-        """Recreate the fullest Sent folder (INBOX cannot be deleted)."""
-        folder = (self.waves.fullest("Sent"), "Sent")
-        self.observer.recreated[folder] = self.observer.server[folder] = self.waves.recreate(
-            *folder
-        )
+    def _reset_uidvalidity(self) -> None:
+        """Give the fullest folder a new UIDVALIDITY."""
+        folder = self.waves.fullest()
+        position = self.waves.reset_uidvalidity(*folder)
+        self.observer.reset[folder] = self.observer.server[folder] = position
 
     def _request_rebuild(self) -> None:
         with self.sessions() as session:
@@ -116,9 +115,9 @@ class Soak:
             if self.waves.left > 1:  # the last wave is kept for enrichment
                 self._append()
             else:
-                self._recreate()
+                self._reset_uidvalidity()
         elif target == UIDVALIDITY:
-            self._recreate()
+            self._reset_uidvalidity()
         elif target == ENRICHMENT:
             with self.sessions() as session:
                 pending = EnrichmentRepository(session).pending_count()

@@ -1,14 +1,12 @@
 """The soak's mail on dovecot: the demo generator's mailboxes, one account per rep (inbound
 mail in INBOX, the rep's own in Sent), appended in chronological waves, and folders
-recreated under a new UIDVALIDITY."""
+given a new UIDVALIDITY."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr
-
-from imapclient.exceptions import IMAPClientError
 
 from app.demo import DemoCorpus
 from tests.servers.dovecot import Account, DovecotServer
@@ -75,33 +73,20 @@ class Waves:
                 added += stop - start
         return added
 
-    def recreate(self, user: str, folder: str) -> Position:
-        """Delete ``folder`` of ``user`` and create it again with the same messages in the
-        same order: a new UIDVALIDITY, so a sync must read it all again. Its new position
-        (UIDs start again at 1), known before the messages are back, so that the caller
-        can watch them being read at once."""
+    def reset_uidvalidity(self, user: str, folder: str) -> Position:
+        """Give ``folder`` of ``user`` a new UIDVALIDITY (same messages, same UIDs), so that
+        a sync must read it all again; its new position."""
+        validity = self.server.reset_uidvalidity(user, folder)
         with self.server.client(user) as client:
-            client.select_folder(folder, readonly=True)
-            uids = client.search("ALL")
-            raws = [data[b"BODY[]"] for data in client.fetch(uids, ["BODY.PEEK[]"]).values()]
-            old = client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
-            client.close_folder()
-            client.delete_folder(folder)
-            try:
-                client.create_folder(folder)
-            except IMAPClientError as exc:  # a sync selected it meanwhile: dovecot made it anew
-                if "ALREADYEXISTS" not in str(exc):
-                    raise
-            new = client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
-        assert new != old, f"{folder} of {user} kept UIDVALIDITY {old}"
-        self.server.append(user, folder, raws)
-        return int(new), len(raws)
+            status = client.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT"])
+        assert int(status[b"UIDVALIDITY"]) == validity, f"{folder} of {user}: {status}"
+        return validity, int(status[b"UIDNEXT"]) - 1
 
-    def fullest(self, folder: str) -> str:
-        """The user whose ``folder`` holds the most messages (the longest to read again)."""
+    def fullest(self) -> tuple[str, str]:
+        """The (user, folder) with the highest UID: the most messages (none is expunged), the
+        longest to read again."""
         positions = self.positions()
-        sizes = {user: last for (user, name), (_, last) in positions.items() if name == folder}
-        return max(sizes, key=sizes.__getitem__)
+        return max(positions, key=lambda folder: positions[folder][1])
 
     def positions(self) -> dict[tuple[str, str], Position]:
         """Each (user, folder): its UIDVALIDITY and highest UID (0 when empty) now."""

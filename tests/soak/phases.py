@@ -9,8 +9,8 @@ connection cannot take the write lock; on PostgreSQL, a backend holds a transact
 enrichment (mail waiting for it, the model loaded), clustering (nothing waiting, topics
 due: the corpus doubled or a rebuild was requested and has not produced new topics yet),
 profile refresh (nothing waiting, no clustering due, profiles stale or a retraining or a
-requested rebuild unfinished), a UIDVALIDITY reset (a recreated folder read again under
-its new UIDVALIDITY), and API writes in flight.
+requested rebuild unfinished), a UIDVALIDITY reset (a folder read again under its new
+UIDVALIDITY), and API writes in flight.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ Folder = tuple[str, str]
 @dataclass
 class Observer:
     """Tells which phases are under way. ``server``: each folder's position on the server
-    (kept current by whoever changes it); ``recreated``: the folders recreated, with their
-    new position; ``requested``: the topics version in force when a rebuild was requested
+    (kept current by whoever changes it); ``reset``: the folders given a new UIDVALIDITY, with
+    their new position; ``requested``: the topics version in force when a rebuild was requested
     (None: none is); ``loaded`` and ``writing``: whether the enrichment has its model and
     an API write is in flight."""
 
@@ -59,7 +59,7 @@ class Observer:
     loaded: Callable[[], bool]
     writing: Callable[[], bool]
     server: dict[Folder, Position] = field(default_factory=dict)
-    recreated: dict[Folder, Position] = field(default_factory=dict)
+    reset: dict[Folder, Position] = field(default_factory=dict)
     requested: str | None = None
 
     def _stored(self) -> dict[Folder, Position]:
@@ -78,11 +78,11 @@ class Observer:
         return {folder for folder, at in self.server.items() if stored.get(folder) != at}
 
     def resyncing(self) -> bool:
-        """Whether a recreated folder is being read again under its new UIDVALIDITY."""
+        """Whether a folder given a new UIDVALIDITY is being read again under it."""
         stored = self._stored()
         return any(
             folder in stored and stored[folder][0] == validity and stored[folder][1] < last
-            for folder, (validity, last) in self.recreated.items()
+            for folder, (validity, last) in self.reset.items()
         )
 
     def writing_store(self) -> bool:
