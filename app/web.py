@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from app.api.body_limit import install_body_limit
 from app.api.routes import install_api
 from app.db.session import open_store
+from app.loaded_models import LoadedModels
 from app.metrics import Metrics
 from app.secret_box import SecretBox
 from app.settings import Settings
 from app.ui import router as ui_router
-from app.workers import SyncTrigger, WebhookTrigger
+from app.workers import EnrichmentTrigger, SyncTrigger, WebhookTrigger
 from app.workers.enrichment import EnrichmentRunner
 
 
@@ -23,7 +24,8 @@ def create_app(
     settings: Settings,
     *,
     sync: SyncTrigger | None = None,
-    enrichment: EnrichmentRunner | None = None,
+    enrichment: EnrichmentTrigger | None = None,
+    models: LoadedModels | None = None,
     metrics: Metrics | None = None,
     webhooks: WebhookTrigger | None = None,
 ) -> FastAPI:
@@ -34,7 +36,11 @@ def create_app(
 
     ``sync`` is the runner that mailbox endpoints ask to sync (or forget) a mailbox after
     their transaction commits; without one they only store, and whatever process runs the
-    sync picks the changes up. ``webhooks`` is the sender that a replayed delivery or a
+    sync picks the changes up. ``enrichment`` is what outcome changes wake and
+    `POST /v1/rebuild` asks (default: an enrichment runner of this app, not started, whose
+    rebuilds run in a thread of their own); ``models`` are the models the endpoints answer
+    with, to be shared with a runner of the same process (default: new ones, loaded on
+    first use). ``webhooks`` is the sender that a replayed delivery or a
     re-enabled endpoint wakes (without one, the next periodic send picks them up). Every
     endpoint except ``/healthz`` and the OpenAPI
     documentation (``/docs``, ``/redoc``, ``/openapi.json``: the schema, no data, served
@@ -42,7 +48,8 @@ def create_app(
     ``/ui/login`` and keeps it in a cookie. A request body over
     ``settings.max_request_bytes`` is answered 413 before it is read. The
     database engine is disposed when the application shuts down. ``GET /metrics`` shows
-    ``metrics`` (default: the enrichment runner's) with the store's gauges added.
+    ``metrics`` (default: a new registry, which the default runner records into) with the
+    store's gauges added.
     """
     store = open_store(settings.database_url)
     secrets = SecretBox.from_settings(settings)
@@ -65,10 +72,11 @@ def create_app(
     app.state.secrets = secrets
     app.state.sync = sync
     app.state.webhooks = webhooks
+    app.state.models = models or LoadedModels(settings)
+    app.state.metrics = metrics or Metrics()
     app.state.enrichment = enrichment or EnrichmentRunner(
-        settings, app.state.sessions, metrics=metrics
+        settings, store.sessions, app.state.models, app.state.metrics
     )
-    app.state.metrics = metrics or app.state.enrichment.metrics
     app.state.metrics.watch_store(app.state.sessions)
     install_api(app)
     app.include_router(ui_router)

@@ -32,6 +32,7 @@ from schemathesis import GenerationMode
 
 from app.db.session import create_db_engine, session_factory
 from app.demo.imap_server import find_dovecot
+from app.loaded_models import LoadedModels
 from app.secret_box import SecretBox
 from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
@@ -68,10 +69,13 @@ def main() -> None:
         settings = demo_settings_for(path)
         engine = create_db_engine(settings.database_url)
         sessions = session_factory(engine)
-        enrichment = EnrichmentRunner(settings, sessions, embedder)
+        models = LoadedModels(settings, embedder)
+        enrichment = EnrichmentRunner(settings, sessions, models)
         try:
             admin_key, ids = seed_store(sessions, SecretBox.from_settings(settings), server.port)
-            app = create_app(settings, enrichment=enrichment)
+            app = create_app(
+                settings, enrichment=enrichment, models=models, metrics=enrichment.metrics
+            )
             enrichment.start()
             fuzzer = Fuzzer(app, admin_key, ids, (server.port, server.tls_port), seed=args.seed)
             for label in fuzzer.labels():

@@ -63,10 +63,9 @@ from app.enrichment.service import enrich_pending, rebuild_topics
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
 from app.pipeline import profile_and_score
-from app.profiles.lookalike import features_of, train_lookalike
+from app.profiles.lookalike import ModelCache, features_of, train_lookalike
 from app.settings import Settings
 from app.web import create_app
-from app.workers.enrichment import EnrichmentRunner
 from models.embedder import load_embedder
 from models.lookalike import CustomerFeatures, train
 
@@ -94,10 +93,9 @@ def build_store(folder: Path, corpus: DemoCorpus, backend: str) -> tuple[Setting
             with sessions.begin() as session:
                 target = import_target(session, rep, [corpus.own_domain])
             import_path(sessions, target.id, mbox, 500, preparer)
-    runner = EnrichmentRunner(settings, sessions, load_embedder(backend=backend))  # type: ignore[arg-type]
-    enrich_pending(sessions, runner.embedder())
+    enrich_pending(sessions, load_embedder(backend=backend))  # type: ignore[arg-type]
     rebuild_topics(sessions)
-    profile_and_score(sessions, runner.models, settings, retrain=False)
+    profile_and_score(sessions, ModelCache(), settings, retrain=False)
     engine.dispose()
     return settings, time.perf_counter() - started
 
@@ -269,8 +267,7 @@ def latency(settings: Settings, target: int, requests: int) -> None:
     with sessions.begin() as session:
         _, key = create_api_key(session, "read", "bench")
         ids = list(session.scalars(select(Customer.id)))
-    runner = EnrichmentRunner(settings, sessions)
-    app = create_app(settings, enrichment=runner)
+    app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -19,7 +19,9 @@ from app.demo import generate, write_mboxes
 from app.enrichment.service import enrich_pending, rebuild_topics
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
+from app.loaded_models import LoadedModels
 from app.pipeline import profile_and_score
+from app.profiles.lookalike import ModelCache
 from app.settings import Settings
 from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
@@ -55,8 +57,7 @@ def build_demo_store(path: Path, embedder: Embedder, customers: int = DEMO_CUSTO
             import_path(sessions, target.id, mbox, 500, preparer)
     enrich_pending(sessions, embedder)
     rebuild_topics(sessions)
-    runner = EnrichmentRunner(settings, sessions, embedder)
-    result = profile_and_score(sessions, runner.models, settings, retrain=True)
+    result = profile_and_score(sessions, ModelCache(), settings, retrain=True)
     assert result.model_version is not None, result.not_enough
     engine.dispose()
 
@@ -91,13 +92,20 @@ def demo_runner(
     demo_settings: Settings, demo_sessions: sessionmaker[Session], shared_embedder: Embedder
 ) -> EnrichmentRunner:
     """The enrichment runner of the demo app (not started), with the shared model."""
-    return EnrichmentRunner(demo_settings, demo_sessions, shared_embedder)
+    models = LoadedModels(demo_settings, shared_embedder)
+    return EnrichmentRunner(demo_settings, demo_sessions, models)
 
 
 @pytest.fixture
 def demo_client(demo_settings: Settings, demo_runner: EnrichmentRunner) -> Iterator[TestClient]:
     """The real app on the private copy of the demo store."""
-    with TestClient(create_app(demo_settings, enrichment=demo_runner)) as client:
+    app = create_app(
+        demo_settings,
+        enrichment=demo_runner,
+        models=demo_runner.models,
+        metrics=demo_runner.metrics,
+    )
+    with TestClient(app) as client:
         yield client
 
 

@@ -1,4 +1,5 @@
-"""What endpoints take from the application: the session factory, the secret box, the runner."""
+"""What endpoints take from the application: the session factory, the secret box, the
+models, and the runners to wake."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.loaded_models import LoadedModels
 from app.secret_box import SecretBox
-from app.workers import SyncTrigger, WebhookTrigger
-from app.workers.enrichment import EnrichmentRunner
+from app.workers import EnrichmentTrigger, SyncTrigger, WebhookTrigger
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:
@@ -27,9 +28,14 @@ def get_sync(request: Request) -> SyncTrigger | None:
     return cast(SyncTrigger | None, request.app.state.sync)
 
 
-def get_enrichment(request: Request) -> EnrichmentRunner:
-    """The enrichment runner of this process (it owns the sentence model)."""
-    return cast(EnrichmentRunner, request.app.state.enrichment)
+def get_enrichment(request: Request) -> EnrichmentTrigger:
+    """What enriches and profiles for this process: its runner, or the workers' queue."""
+    return cast(EnrichmentTrigger, request.app.state.enrichment)
+
+
+def get_models(request: Request) -> LoadedModels:
+    """The models of this process (the sentence model, the lookalike model in force)."""
+    return cast(LoadedModels, request.app.state.models)
 
 
 def get_webhooks(request: Request) -> WebhookTrigger | None:
@@ -40,5 +46,6 @@ def get_webhooks(request: Request) -> WebhookTrigger | None:
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
 Secrets = Annotated[SecretBox, Depends(get_secrets)]
 Sync = Annotated[SyncTrigger | None, Depends(get_sync)]
-Enrichment = Annotated[EnrichmentRunner, Depends(get_enrichment)]
+Enrichment = Annotated[EnrichmentTrigger, Depends(get_enrichment)]
+Models = Annotated[LoadedModels, Depends(get_models)]
 Webhooks = Annotated[WebhookTrigger | None, Depends(get_webhooks)]

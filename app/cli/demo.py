@@ -303,7 +303,7 @@ def demo_command(
                 imported = _import(settings, sessions, corpus)
             err.print(f"imported {imported} new messages", highlight=False)
             runner = EnrichmentRunner(settings, sessions)
-            enrich_and_profile(settings, sessions, runner)
+            enrich_and_profile(settings, sessions, runner.models)
             line, lead_id = _summary(sessions)
             with sessions.begin() as session:
                 _, key = create_api_key(session, "admin", "leadlens demo")

@@ -24,10 +24,10 @@ from app.db.session import open_store
 from app.errors import LeadlensError
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
+from app.loaded_models import LoadedModels
 from app.pipeline import ScoringResult
 from app.secret_box import SecretBox
 from app.settings import Settings
-from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
 from ingest.errors import SourceError
 from ingest.sources import count_messages
@@ -84,7 +84,7 @@ def import_command(
     except (LeadlensError, SourceError) as exc:
         raise fail(str(exc)) from None
     if enrich:
-        _report(enrich_and_profile(settings, sessions, EnrichmentRunner(settings, sessions)))
+        _report(enrich_and_profile(settings, sessions, LoadedModels(settings)))
     for source, reason in result.quarantined:
         typer.echo(f"quarantined {source}: {reason}")
     typer.echo(
@@ -102,9 +102,7 @@ def rebuild_command() -> None:
     """
     settings = load_settings()
     sessions = open_store_or_exit(settings)
-    result = enrich_and_profile(
-        settings, sessions, EnrichmentRunner(settings, sessions), rebuild=True
-    )
+    result = enrich_and_profile(settings, sessions, LoadedModels(settings), rebuild=True)
     with sessions() as session:
         typer.echo(f"topics_version={PipelineStateRepository(session).state(TOPICS_VERSION)}")
     _report(result)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli.support import (
     HostOption,
@@ -116,9 +115,7 @@ def scheduler_command(
     app.Beat(loglevel=settings.log_level.upper(), schedule=str(schedule_file)).run()
 
 
-def serve_with_broker(
-    settings: Settings, sessions: sessionmaker[Session], host: str | None, port: int | None
-) -> None:
+def serve_with_broker(settings: Settings, host: str | None, port: int | None) -> None:
     """Serve the API as a stateless replica: sync requests, enrichment and rebuilds are
     queued for the workers; nothing runs in the background of this process. ``GET
     /metrics`` shows the task durations and mail counters of every worker (the cluster's
@@ -132,7 +129,8 @@ def serve_with_broker(
         application = create_app(
             settings,
             sync=BrokerSync(dispatcher),
-            enrichment=BrokerEnrichment(settings, sessions, dispatcher, broker_metrics(settings)),
+            enrichment=BrokerEnrichment(dispatcher),
+            metrics=broker_metrics(settings),
         )
     except LeadlensError as exc:
         raise fail(str(exc)) from None
@@ -156,6 +154,6 @@ def serve(
     check_port(host or settings.host, port or settings.port)
     with exit_on_signals():
         if settings.broker_url:
-            serve_with_broker(settings, sessions, host, port)
+            serve_with_broker(settings, host, port)
             return
         serve_forever(settings, sessions, EnrichmentRunner(settings, sessions), host, port)

@@ -24,6 +24,7 @@ from app.db.repositories.mailboxes import MailboxRepository
 from app.db.session import open_store
 from app.enrichment.service import enrich_pending
 from app.errors import LeadlensError
+from app.loaded_models import LoadedModels
 from app.pipeline import Progress, ScoringResult, cluster_profile_score
 from app.secret_box import SecretBox
 from app.settings import Settings
@@ -127,7 +128,7 @@ def open_store_or_exit(settings: Settings) -> sessionmaker[Session]:
 def enrich_and_profile(
     settings: Settings,
     sessions: sessionmaker[Session],
-    runner: EnrichmentRunner,
+    models: LoadedModels,
     *,
     rebuild: bool = False,
 ) -> ScoringResult:
@@ -137,12 +138,14 @@ def enrich_and_profile(
         pending = EnrichmentRepository(session).pending_count()
     if pending:
         with progress("loading the sentence model", unit=None):
-            embedder = runner.embedder()
+            embedder = models.embedder()
         with progress("enriching", total=pending) as enriching:
             enrich_pending(
                 sessions, embedder, settings.enrich_batch_size, on_progress=enriching.advance
             )
-    return cluster_profile_score(sessions, runner.models, settings, rebuild=rebuild, watch=_shown)
+    return cluster_profile_score(
+        sessions, models.lookalike, settings, rebuild=rebuild, watch=_shown
+    )
 
 
 @contextmanager
@@ -207,7 +210,14 @@ def serve_forever(
             metrics=enrichment.metrics,
         )
         sender = WebhookSender(settings, sessions, runner.secrets)
-        application = create_app(settings, sync=runner, enrichment=enrichment, webhooks=sender)
+        application = create_app(
+            settings,
+            sync=runner,
+            enrichment=enrichment,
+            models=enrichment.models,
+            metrics=enrichment.metrics,
+            webhooks=sender,
+        )
     except LeadlensError as exc:
         raise fail(str(exc)) from None
     enrichment.start()

@@ -21,3 +21,14 @@ class WebhookTrigger(Protocol):
 
     def wake(self) -> None:
         """Deliveries may be due now (returns at once)."""
+
+
+class EnrichmentTrigger(Protocol):
+    """What the API needs from whatever enriches and profiles: new work, or a full rebuild."""
+
+    def wake(self) -> None:
+        """Mail or outcomes changed: enrich and refresh the profiles soon (returns at once)."""
+
+    def request_rebuild(self) -> None:
+        """Re-cluster topics, rebuild profiles and retrain the lookalike soon (returns at
+        once); a LeadlensError when it cannot be asked now."""

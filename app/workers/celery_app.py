@@ -27,14 +27,12 @@ from kombu.exceptions import OperationalError
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import ServiceUnavailableError
 from app.metrics import Metrics, WorkerTask, broker_metrics
 from app.settings import Settings
 from app.sync.mailbox import set_sync_state
 from app.workers._locks import renewed_lock
-from app.workers.enrichment import EnrichmentRunner
 from app.workers.tasks import (
     WorkerContext,
     enrich_batch,
@@ -374,20 +372,11 @@ class BrokerSync:
         """Nothing to stop here: every task checks that its mailbox is still enabled."""
 
 
-class BrokerEnrichment(EnrichmentRunner):
-    """The API's enrichment runner when a broker is set: it keeps the sentence model for the
-    stateless endpoints, and queues enrichment and rebuilds for the workers."""
+class BrokerEnrichment:
+    """The API's enrichment trigger when a broker is set: it queues enrichment and rebuilds
+    for the workers."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        sessions: sessionmaker[Session],
-        dispatcher: Dispatcher,
-        metrics: Metrics | None = None,
-    ) -> None:
-        """``metrics``: what ``GET /metrics`` shows (default: a registry of this process;
-        pass :func:`~app.metrics.broker_metrics` for the cluster's totals)."""
-        super().__init__(settings, sessions, metrics=metrics)
+    def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
 
     def wake(self) -> None:
@@ -406,6 +395,3 @@ class BrokerEnrichment(EnrichmentRunner):
                 f"the task broker cannot be reached ({type(exc).__name__}); "
                 "try again when it is back"
             ) from exc
-
-    def start(self) -> None:
-        """Nothing runs in the API process: the workers do the work."""

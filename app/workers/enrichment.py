@@ -5,8 +5,8 @@ Inside `leadlens serve` it runs as one thread: after each sync (or every
 ``enrich_poll_seconds``) it enriches what is pending, re-clusters topics when there are
 none yet or the corpus has doubled, rebuilds the stale profiles, retrains the lookalike
 model once outcomes have changed and stayed unchanged for ``lookalike_debounce_seconds``,
-and serves `POST /v1/rebuild`. The sentence model is loaded once, on first use, and shared
-with the stateless endpoints.
+and serves `POST /v1/rebuild`. Its models (:class:`~app.loaded_models.LoadedModels`) are
+the ones the API of the same process answers with.
 """
 
 from __future__ import annotations
@@ -18,52 +18,38 @@ import time
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.enrichment.service import enrich_pending
+from app.loaded_models import LoadedModels
 from app.metrics import Metrics
 from app.pipeline import cluster_profile_score
-from app.profiles.lookalike import ModelCache, outcomes_digest_now
+from app.profiles.lookalike import outcomes_digest_now
 from app.settings import Settings
-from models.embedder import Embedder, load_embedder
 
 log = logging.getLogger("leadlens.enrich")
 
 
 class EnrichmentRunner:
-    """Owns the embedder and the background enrichment thread."""
+    """The background enrichment thread of `leadlens serve` (and the one-off passes of the
+    CLI): it enriches, clusters, profiles and scores with ``models``."""
 
     def __init__(
         self,
         settings: Settings,
         sessions: sessionmaker[Session],
-        embedder: Embedder | None = None,
+        models: LoadedModels | None = None,
         metrics: Metrics | None = None,
     ) -> None:
-        """``embedder``: a sentence model loaded already (default: load the configured one
-        on first use); ``metrics``: where task durations go (default: a new one)."""
+        """``models``: the models of this process, shared with its API (default: new ones,
+        loaded on first use); ``metrics``: where task durations go (default: a new one)."""
         self.metrics = metrics or Metrics()
         self.settings = settings
         self.sessions = sessions
-        self._embedder: Embedder | None = embedder
-        self._load_lock = threading.Lock()
+        self.models = models or LoadedModels(settings)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._rebuild = threading.Event()
         self._thread: threading.Thread | None = None
-        self.models = ModelCache()
         self._changed_since: float | None = None
         self._tried_digest: str | None = None
-
-    def embedder(self) -> Embedder:
-        """The sentence model, loaded on first use (offline, from the configured place)."""
-        with self._load_lock:
-            if self._embedder is None:
-                self._embedder = load_embedder(
-                    self.settings.embedding_model_dir,
-                    backend=self.settings.embedding_backend,
-                    device=self.settings.embedding_device,
-                    threads=self.settings.embedding_threads,
-                )
-                log.info("sentence model loaded: %s", self._embedder.version)
-            return self._embedder
 
     def enrich_now(self, stop: threading.Event | None = None) -> int:
         """Enrich everything pending, re-cluster if due, rebuild stale profiles, retrain the
@@ -72,7 +58,7 @@ class EnrichmentRunner:
         ``stop`` is set it returns after the enrichment batch in flight."""
         done = enrich_pending(
             self.sessions,
-            self.embedder(),
+            self.models.embedder(),
             self.settings.enrich_batch_size,
             metrics=self.metrics,
             stop=stop,
@@ -83,7 +69,7 @@ class EnrichmentRunner:
         self._rebuild.clear()
         cluster_profile_score(
             self.sessions,
-            self.models,
+            self.models.lookalike,
             self.settings,
             rebuild=rebuild,
             retrain_due=self._retrain_due,

@@ -20,6 +20,7 @@ from app.db.session import open_store
 from app.db.tables import Mailbox
 from app.enrichment.service import enrich_messages, pending_ids
 from app.ingestion.preparer import Preparer
+from app.loaded_models import LoadedModels
 from app.metrics import Metrics, broker_metrics
 from app.pipeline import ScoringResult, cluster_profile_score
 from app.secret_box import SecretBox
@@ -28,7 +29,6 @@ from app.sync.folder import sync_folder
 from app.sync.login import open_imap
 from app.sync.mailbox import record_failure, set_sync_state
 from app.webhooks.sender import SendReport, http_client, send_due
-from app.workers.enrichment import EnrichmentRunner
 from ingest.imap import ImapError
 from models.embedder import Embedder
 
@@ -37,7 +37,8 @@ log = logging.getLogger("leadlens.tasks")
 
 class WorkerContext:
     """What the task functions of one process share: settings, store, secrets, the parser
-    pool, the sentence model (loaded on first use) and the metrics they record into."""
+    pool, the models (the sentence model loaded on first use) and the metrics they record
+    into."""
 
     def __init__(
         self,
@@ -55,7 +56,7 @@ class WorkerContext:
         self.secrets = SecretBox.from_settings(settings)
         self.metrics = metrics or (broker_metrics(settings) if settings.broker_url else Metrics())
         self.preparer = Preparer(settings.resolved_parse_workers())
-        self.enrichment = EnrichmentRunner(settings, sessions, embedder, metrics=self.metrics)
+        self.models = LoadedModels(settings, embedder)
 
     @classmethod
     def open(cls, settings: Settings, metrics: Metrics | None = None) -> WorkerContext:
@@ -178,7 +179,7 @@ def enrich_batches(context: WorkerContext, limit: int = 100_000) -> list[list[st
 def enrich_batch(context: WorkerContext, ids: list[str]) -> int:
     """Enrich those of ``ids`` not enriched yet, in one commit (timed as ``enrich_batch``
     when there was one); how many were."""
-    embedder = context.enrichment.embedder()
+    embedder = context.models.embedder()
     return enrich_messages(context.sessions, embedder, ids, metrics=context.metrics)
 
 
@@ -188,7 +189,7 @@ def refresh(context: WorkerContext, *, rebuild: bool = False) -> ScoringResult:
     profiles, retrain the lookalike when outcomes changed."""
     return cluster_profile_score(
         context.sessions,
-        context.enrichment.models,
+        context.models.lookalike,
         context.settings,
         rebuild=rebuild,
         metrics=context.metrics,

@@ -38,7 +38,7 @@ def test_a_stored_change_stays_stored_and_a_queue_only_request_is_a_503(
     app = create_app(
         silent_broker,
         sync=BrokerSync(dispatcher),
-        enrichment=BrokerEnrichment(silent_broker, sessions, dispatcher),
+        enrichment=BrokerEnrichment(dispatcher),
     )
     with TestClient(app) as client:
         created = client.post(

@@ -176,7 +176,7 @@ def test_an_outcome_set_through_the_api_wins_over_the_mail(
     }
     with demo_sessions.begin() as session:
         ProfileRepository(session).mark_dirty([won["id"]])
-    refresh_profiles(demo_sessions, demo_runner.models)
+    refresh_profiles(demo_sessions, demo_runner.models.lookalike)
     again = _profile(demo_client, demo_keys["read"], won["id"])
     assert again["outcome"]["value"] == "lost"
     assert again["outcome"]["source"] == "api"

@@ -17,6 +17,7 @@ import pytest
 from schemathesis import GenerationMode
 
 from app.db.session import create_db_engine, session_factory
+from app.loaded_models import LoadedModels
 from app.secret_box import SecretBox
 from app.web import create_app
 from app.workers.enrichment import EnrichmentRunner
@@ -76,9 +77,10 @@ def fuzzer(
     settings = demo_settings_for(path)
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
-    enrichment = EnrichmentRunner(settings, sessions, shared_embedder)
+    models = LoadedModels(settings, shared_embedder)
+    enrichment = EnrichmentRunner(settings, sessions, models)
     admin_key, ids = seed_store(sessions, SecretBox.from_settings(settings), dovecot_server.port)
-    app = create_app(settings, enrichment=enrichment)
+    app = create_app(settings, enrichment=enrichment, models=models, metrics=enrichment.metrics)
     enrichment.start()
     try:
         ports = (dovecot_server.port, dovecot_server.tls_port)

@@ -29,9 +29,9 @@ from sqlalchemy import select
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Contact, Customer
+from app.loaded_models import LoadedModels
 from app.settings import Settings
 from app.web import create_app
-from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
 from tests.demo_store import demo_settings_for
 from tests.servers.dovecot import HOST, Account, DovecotServer
@@ -63,8 +63,8 @@ class Api:
         with self.sessions.begin() as session:
             key = create_api_key(session, "admin", "stateful")[1]
         self.headers = {"Authorization": f"Bearer {key}"}
-        runner = EnrichmentRunner(self.settings, self.sessions, embedder)
-        self.client = TestClient(create_app(self.settings, enrichment=runner))
+        models = LoadedModels(self.settings, embedder)
+        self.client = TestClient(create_app(self.settings, models=models))
         self.schema = schemathesis.openapi.from_dict(self.client.get("/openapi.json").json())
 
     def call(self, method: str, template: str, path: str, **kwargs: Any) -> Any:

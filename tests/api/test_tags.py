@@ -15,7 +15,7 @@ from app.db.tables import Message, MessageEmbedding, MessageTopic, MessageTrait,
 from app.enrichment.service import enrich_pending, rebuild_topics
 from app.ingestion.imports import import_path, import_target
 from app.ingestion.preparer import Preparer
-from app.workers.enrichment import EnrichmentRunner
+from app.loaded_models import LoadedModels
 from tests.api.helpers import assert_error
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -26,8 +26,9 @@ GROUPS = ("rec.sport.hockey", "sci.space", "comp.graphics")
 @pytest.fixture
 def enriched(
     sessions: sessionmaker[Session], shared_data: Path, tmp_path: Path, client: TestClient
-) -> EnrichmentRunner:
-    """80 messages of three 20ng groups imported, enriched and clustered into topics."""
+) -> LoadedModels:
+    """80 messages of three 20ng groups imported, enriched (with the app's sentence model)
+    and clustered into topics; the app's models."""
     sample = tmp_path / "sample"
     for group in GROUPS:
         (sample / group).mkdir(parents=True)
@@ -37,10 +38,10 @@ def enriched(
         target = import_target(session, "news", ["example.com"])
     with Preparer(workers=0) as preparer:
         import_path(sessions, target.id, sample, 100, preparer)
-    runner: EnrichmentRunner = client.app.state.enrichment  # type: ignore[attr-defined]
-    enrich_pending(sessions, runner.embedder())
+    models: LoadedModels = client.app.state.models  # type: ignore[attr-defined]
+    enrich_pending(sessions, models.embedder())
     rebuild_topics(sessions)
-    return runner
+    return models
 
 
 def _count(sessions: sessionmaker[Session], table: Any) -> int:
@@ -91,7 +92,7 @@ def test_tags_status_rename_and_rebuild(
     client: TestClient,
     keys: dict[str, str],
     sessions: sessionmaker[Session],
-    enriched: EnrichmentRunner,
+    enriched: LoadedModels,
 ) -> None:
     read = {"Authorization": f"Bearer {keys['read']}"}
     status = client.get("/v1/status", headers=read).json()

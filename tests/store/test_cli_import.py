@@ -41,7 +41,7 @@ def _plain_progress_without_noise(stderr: str) -> None:
     ], stderr
     assert re.search(r"^importing: 12 messages in \d+ s", stderr, re.MULTILINE), stderr
     assert re.search(r"^enriching: 11 messages in \d+ s", stderr, re.MULTILINE), stderr
-    assert "INFO leadlens.enrich sentence model loaded" in stderr
+    assert "INFO leadlens.models sentence model loaded" in stderr
     for noise in ("\x1b", "\r", "Loading weights", "Batches", "it/s", "INFO sentence_transformers"):
         assert noise not in stderr, stderr
     assert not re.search(r"^INFO (alembic|transformers|httpx|imapclient)", stderr, re.MULTILINE)

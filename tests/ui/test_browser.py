@@ -18,8 +18,8 @@ import pytest
 
 from app.apikeys import create_api_key
 from app.db.session import create_db_engine, session_factory
+from app.loaded_models import LoadedModels
 from app.web import create_app
-from app.workers.enrichment import EnrichmentRunner
 from models.embedder import Embedder
 from tests.conftest import REPO_ROOT
 from tests.demo_store import demo_settings_for
@@ -66,7 +66,7 @@ def live(
         keys = {scope: create_api_key(session, scope, scope)[1] for scope in ("read", "write")}
         keys["admin"] = create_api_key(session, "admin", "browser admin")[1]
     mailbox_id = seed_imap_mailbox(sessions)
-    app = create_app(settings, enrichment=EnrichmentRunner(settings, sessions, shared_embedder))
+    app = create_app(settings, models=LoadedModels(settings, shared_embedder))
     try:
         with serving(app) as base_url:
             yield Live(base_url, keys, mailbox_id)

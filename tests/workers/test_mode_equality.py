@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.session import create_db_engine, session_factory
 from app.db.tables import Customer, Message
 from app.demo import generate
+from app.loaded_models import LoadedModels
 from app.secret_box import SecretBox
 from app.settings import Settings
 from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
@@ -76,7 +77,7 @@ def _embedded(url: str, embedder: Embedder) -> int:
     finally:
         sync.stop()
     assert all(r.error is None for r in results), results
-    EnrichmentRunner(settings, sessions, embedder).enrich_now()
+    EnrichmentRunner(settings, sessions, LoadedModels(settings, embedder)).enrich_now()
     stored = _count(sessions)
     engine.dispose()
     return stored

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.api.auth import GuardedRoute, require_scope
 from app.api.contacts.service import erase_contact
-from app.api.deps import Enrichment, Sessions
+from app.api.deps import Models, Sessions
 from app.api.responses import ERROR_RESPONSES
 
 router = APIRouter(
@@ -18,12 +18,12 @@ router = APIRouter(
 
 
 @router.delete("/v1/contacts/{email}", status_code=status.HTTP_204_NO_CONTENT)
-def erase(email: str, request: Request, sessions: Sessions, enrichment: Enrichment) -> Response:
+def erase(email: str, request: Request, sessions: Sessions, models: Models) -> Response:
     """Erase that contact's messages, embeddings, evidence and profile data; nothing of
     them stays in the store."""
     erase_contact(
         sessions,
-        enrichment.models,
+        models.lookalike,
         email,
         lost_after_days=request.app.state.settings.lost_after_days,
     )

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 
 from app.api.auth import GuardedRoute, require_scope
-from app.api.deps import Enrichment, Sessions
+from app.api.deps import Models, Sessions
 from app.api.pagination import DEFAULT_LIMIT, Cursor, Limit
 from app.api.responses import BODY_ERRORS, ERROR_RESPONSES, error_responses
 from app.api.tags import service
@@ -17,12 +17,10 @@ router = APIRouter(route_class=GuardedRoute, tags=["tags"], responses=ERROR_RESP
 
 
 @router.post("/v1/tag", dependencies=[Depends(require_scope("read"))], responses=BODY_ERRORS)
-def tag(body: TagRequest, sessions: Sessions, enrichment: Enrichment) -> TagResult:
+def tag(body: TagRequest, sessions: Sessions, models: Models) -> TagResult:
     """Read one email (text or HTML): language, intent, valid inquiry, tags. Stores nothing."""
     with sessions() as session:
-        return service.tag_email(
-            session, enrichment.embedder(), body.subject, body.body, body.sender
-        )
+        return service.tag_email(session, models.embedder(), body.subject, body.body, body.sender)
 
 
 @router.get("/v1/tags", dependencies=[Depends(require_scope("read"))])
