@@ -86,7 +86,7 @@ def report(figures: Figures, mode: str) -> None:
     print(f"lost: {figures.lost}; duplicated: {figures.duplicated}")
     print(
         f"not enriched: {figures.unenriched}; enriched otherwise than in the clean run: "
-        f"{figures.enrichment_differs}"
+        f"{figures.enrichment_differs}; item-line embeddings otherwise: {figures.items_differ}"
     )
     for part, same in figures.equal.items():
         print(f"  {part:>16} equal to the clean run's: {'yes' if same else 'NO'}")

@@ -19,6 +19,7 @@ from app.db.tables import (
     Mailbox,
     Message,
     MessageEmbedding,
+    MessageInterestEmbedding,
     MessageTopic,
     MessageTrait,
     PipelineState,
@@ -129,6 +130,17 @@ def enriched(sessions: sessionmaker[Session]) -> Enriched:
         for t in session.scalars(select(MessageTrait)):
             traits[keys[t.message_id]][(t.name, t.value, round(t.score, 9), t.evidence)] += 1
     return Enriched(vectors, dict(traits))
+
+
+def item_vectors(sessions: sessionmaker[Session]) -> dict[ContentKey, bytes]:
+    """Per message (by content): the bytes of its item-line embedding, where it has one."""
+    with sessions() as session:
+        rows = session.execute(
+            select(Message.raw_sha256, Mailbox.name, MessageInterestEmbedding.vector)
+            .join(Message, Message.id == MessageInterestEmbedding.message_id)
+            .join(Mailbox, Mailbox.id == Message.mailbox_id)
+        )
+        return {(sha, name): bytes(vector) for sha, name, vector in rows}
 
 
 def stored(sessions: sessionmaker[Session]) -> dict[str, Counter[str]]:

@@ -27,6 +27,7 @@ from tests.soak.checks import (
     Keywords,
     built,
     integrity,
+    item_vectors,
     scored,
     stored,
     unenriched,
@@ -45,8 +46,10 @@ class Figures:
     """What a soak did and found. ``lost`` and ``duplicated``: messages the server has and
     the store has not, and the other way round; ``unenriched``: messages without their
     enrichment or embedding; ``enrichment_differs``: messages enriched otherwise than in
-    the clean run; ``equal``: each part of what was built, equal to the clean run's or not;
-    ``writes``: API writes sent, acknowledged, and acknowledged but lost."""
+    the clean run; ``items_differ``: messages whose item-line embedding differs from the
+    clean run's (or that only one of them has), which topic fitting reads; ``equal``: each
+    part of what was built, equal to the clean run's or not; ``writes``: API writes sent,
+    acknowledged, and acknowledged but lost."""
 
     kills: list[Kill]
     skipped: Counter[str]
@@ -56,6 +59,7 @@ class Figures:
     duplicated: int
     unenriched: int
     enrichment_differs: int
+    items_differ: int
     equal: dict[str, bool]
     writes: tuple[int, int, int]
     integrity: str
@@ -192,6 +196,11 @@ def _differing(part: str, soaked: Any, clean: Any) -> list[str]:
     return [f"{part} {k}: {soaked.get(k)!r} (soak) != {clean.get(k)!r} (clean)" for k in keys][:3]
 
 
+def _items_differing(soak: sessionmaker[Session], clean: sessionmaker[Session]) -> int:
+    a, b = item_vectors(soak), item_vectors(clean)
+    return sum(a.get(key) != b.get(key) for key in a.keys() | b.keys())
+
+
 def _figures(
     run: Soak,
     store: Store,
@@ -235,6 +244,7 @@ def _figures(
         duplicated=extra,
         unenriched=unenriched(store.sessions),
         enrichment_differs=differing(store.sessions, clean.sessions),
+        items_differ=_items_differing(store.sessions, clean.sessions),
         equal=equal,
         writes=(run.writer.sent, run.writer.acknowledged, len(run.writer.lost(store.sessions))),
         integrity=integrity(store.url),
