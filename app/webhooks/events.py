@@ -28,13 +28,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.customers.service import summary
-from app.db.repositories._chunks import chunks
 from app.db.repositories.webhooks import WebhookRepository
-from app.db.tables import Customer, CustomerTag, Mailbox
+from app.db.tables import Customer, Mailbox
 from app.db.types import utcnow
 from models.lookalike import label_of
 
@@ -110,16 +108,8 @@ class _Seen:
 
 def _tags(session: Session, ids: Collection[str]) -> dict[str, dict[str, dict[str, Any]]]:
     found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for chunk in chunks(ids):
-        query = select(
-            CustomerTag.customer_id,
-            CustomerTag.tag_id,
-            CustomerTag.kind,
-            CustomerTag.name,
-            CustomerTag.value,
-        ).where(CustomerTag.customer_id.in_(chunk))
-        for customer_id, tag_id, kind, name, value in session.execute(query):
-            found[customer_id][tag_id] = {"id": tag_id, "kind": kind, "name": name, "value": value}
+    for customer_id, tag_id, kind, name, value in WebhookRepository(session).tag_rows(ids):
+        found[customer_id][tag_id] = {"id": tag_id, "kind": kind, "name": name, "value": value}
     return found
 
 
@@ -139,37 +129,22 @@ class ProfileChanges:
         if not outbox.active or not ids:
             return None
         tags = _tags(session, ids)
-        seen: dict[str, _Seen] = {}
-        for chunk in chunks(ids):
-            query = select(
-                Customer.id,
-                Customer.profiled_at,
-                Customer.stage,
-                Customer.outcome,
-                Customer.lookalike_score,
-                Customer.lookalike_percentile,
-            ).where(Customer.id.in_(chunk))
-            for customer_id, profiled_at, stage, outcome, score, percentile in session.execute(
-                query
-            ):
-                seen[customer_id] = _Seen(
-                    profiled_at is not None, stage, outcome, score, percentile, tags[customer_id]
-                )
+        seen = {
+            customer_id: _Seen(
+                profiled_at is not None, stage, outcome, score, percentile, tags[customer_id]
+            )
+            for customer_id, profiled_at, stage, outcome, score, percentile in WebhookRepository(
+                session
+            ).profile_rows(ids)
+        }
         return cls(outbox, seen)
 
     def emit(self, session: Session) -> int:
         """Write the events of what changed since :meth:`watch`; how many were written."""
         tags = _tags(session, self.seen)
         written = 0
-        for chunk in chunks(sorted(self.seen)):
-            query = (
-                select(Customer)
-                .where(Customer.id.in_(chunk))
-                .order_by(Customer.id)
-                .execution_options(populate_existing=True)
-            )
-            for customer in session.scalars(query):
-                written += self._emit_one(customer, self.seen[customer.id], tags[customer.id])
+        for customer in WebhookRepository(session).customers_now(self.seen):
+            written += self._emit_one(customer, self.seen[customer.id], tags[customer.id])
         return written
 
     def _emit_one(self, customer: Customer, before: _Seen, tags: dict[str, Any]) -> int:

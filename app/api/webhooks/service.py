@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.api.pagination import decode_cursor, encode_cursor
@@ -112,21 +111,12 @@ def delete_webhook(session: Session, webhook_id: str) -> None:
     """Remove the endpoint with its deliveries, and the events no other endpoint has."""
     session.delete(endpoint_of(session, webhook_id))
     session.flush()
-    delivered_elsewhere = exists().where(WebhookDelivery.event_id == WebhookEvent.id)
-    session.execute(delete(WebhookEvent).where(~delivered_elsewhere))
+    WebhookRepository(session).delete_undelivered_events()
 
 
 def describe(session: Session, endpoints: Sequence[WebhookEndpoint]) -> list[WebhookOut]:
     """The API view of each endpoint, with how many deliveries wait for it (no secret)."""
-    ids = [e.id for e in endpoints]
-    pending: dict[str, int] = {}
-    if ids:
-        query = (
-            select(WebhookDelivery.endpoint_id, func.count())
-            .where(WebhookDelivery.endpoint_id.in_(ids), WebhookDelivery.status == "pending")
-            .group_by(WebhookDelivery.endpoint_id)
-        )
-        pending = {str(i): int(n) for i, n in session.execute(query)}
+    pending = WebhookRepository(session).pending_counts([e.id for e in endpoints])
     return [
         WebhookOut(
             id=e.id,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from app.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.db.repositories._chunks import chunks
+from app.db.tables import Customer, CustomerTag, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.db.types import new_id
 
 
@@ -167,3 +168,64 @@ class WebhookRepository:
             .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == "pending")
             .values(next_attempt_at=at)
         )
+
+    def pending_counts(self, endpoint_ids: Sequence[str]) -> dict[str, int]:
+        """How many deliveries wait for each of ``endpoint_ids`` (those with none left out)."""
+        if not endpoint_ids:
+            return {}
+        query = (
+            select(WebhookDelivery.endpoint_id, func.count())
+            .where(
+                WebhookDelivery.endpoint_id.in_(list(endpoint_ids)),
+                WebhookDelivery.status == "pending",
+            )
+            .group_by(WebhookDelivery.endpoint_id)
+        )
+        return {str(endpoint_id): int(count) for endpoint_id, count in self.session.execute(query)}
+
+    def delete_undelivered_events(self) -> None:
+        """Delete the events that no delivery refers to any more."""
+        referred = exists().where(WebhookDelivery.event_id == WebhookEvent.id)
+        self.session.execute(delete(WebhookEvent).where(~referred))
+
+    def tag_rows(
+        self, customer_ids: Collection[str]
+    ) -> Iterator[tuple[str, str, str, str, str | None]]:
+        """(customer id, tag id, kind, name, value) of every tag of those customers."""
+        for chunk in chunks(customer_ids):
+            query = select(
+                CustomerTag.customer_id,
+                CustomerTag.tag_id,
+                CustomerTag.kind,
+                CustomerTag.name,
+                CustomerTag.value,
+            ).where(CustomerTag.customer_id.in_(chunk))
+            yield from self.session.execute(query)
+
+    def profile_rows(
+        self, customer_ids: Collection[str]
+    ) -> Iterator[tuple[str, datetime | None, str, str, float | None, float | None]]:
+        """(id, profiled at, stage, outcome, lookalike score and percentile) of those
+        customers: what their events compare."""
+        for chunk in chunks(customer_ids):
+            query = select(
+                Customer.id,
+                Customer.profiled_at,
+                Customer.stage,
+                Customer.outcome,
+                Customer.lookalike_score,
+                Customer.lookalike_percentile,
+            ).where(Customer.id.in_(chunk))
+            yield from self.session.execute(query)
+
+    def customers_now(self, customer_ids: Collection[str]) -> Iterator[Customer]:
+        """Those customers in id order, read again from the store (not the session's
+        copies)."""
+        for chunk in chunks(sorted(customer_ids)):
+            query = (
+                select(Customer)
+                .where(Customer.id.in_(chunk))
+                .order_by(Customer.id)
+                .execution_options(populate_existing=True)
+            )
+            yield from self.session.scalars(query)
