@@ -21,6 +21,12 @@ def reduce(vectors: NDArray[np.float32], *, seed: int) -> NDArray[np.float32]:
 
     Deterministic for a given seed (which makes UMAP single-threaded). Needs at least 4
     rows (:func:`models.topics.fit_topics` never asks with fewer).
+
+    The layout starts from the vectors' principal components, not from UMAP's spectral
+    default: repeated texts (the same item line in many mails) make small separate
+    components of the neighbour graph, whose spectral layout ARPACK does not give the
+    same way twice (degenerate eigenvalues), so the same rows could cluster differently
+    from one run to the next.
     """
     from umap import UMAP
 
@@ -33,8 +39,8 @@ def reduce(vectors: NDArray[np.float32], *, seed: int) -> NDArray[np.float32]:
         random_state=seed,
         n_jobs=1,
         low_memory=True,
-        # Spectral initialisation is ill-posed on a handful of points; random is fine there.
-        init="spectral" if rows > 4 * REDUCED_DIMENSIONS else "random",
+        # Principal components are ill-posed on a handful of points; random is fine there.
+        init="pca" if rows > 4 * REDUCED_DIMENSIONS else "random",
     )
     return cast(NDArray[np.float32], np.asarray(model.fit_transform(vectors), dtype=np.float32))
 

@@ -83,18 +83,19 @@ _MIN_COVERAGE = 0.2
 _PHRASE_BREAK = re.compile(r"[^\w\s'’-]|\d|_|(?<!\w)[-'’]|[-'’](?!\w)")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 _PARTS = re.compile(r"[\s-]")  # a hyphenated compound counts as its parts
+_APOSTROPHE = re.compile(r"['’]")
 _LONG_PART = re.compile(r"(?:^|[\s-])[^\W\d_]{3}")  # some part has 3 letters ("mf-ys" has not)
 
 
 def _chunks(text: str, stop_words: frozenset[str]) -> list[list[str]]:
     """Runs of content words of ``text`` (lower case): broken at punctuation, digits and
-    stop words; a word of fewer than three letters neither starts nor ends a run (nor is a
+    stop words (and their contractions: "don't", "we’re"); a word of fewer than three letters neither starts nor ends a run (nor is a
     phrase, see :func:`_phrases`)."""
     runs: list[list[str]] = []
     for piece in _PHRASE_BREAK.split(text.lower()):
         run: list[str] = []
         for word in _TOKEN.findall(piece):
-            if word in stop_words:
+            if word in stop_words or _APOSTROPHE.split(word, maxsplit=1)[0] in stop_words:
                 if run:
                     runs.append(run)
                 run = []

@@ -15,7 +15,12 @@ With the torch backend a text's row does not depend on the other texts of the ca
 text is padded to a length that its own length decides (:data:`PAD_MULTIPLE`) and goes
 through the model in a pass of exactly :data:`ROWS_PER_PASS` rows of that length, so on one
 device the same text gives the same bits in any batch, order or thread count (measured on
-the CPU; the int8 ONNX backend quantises activations per batch and has no such guarantee).
+the CPU). The int8 ONNX backend runs each text in a pass of its own (it quantises
+activations per pass), so there too a text's row does not depend on the other texts.
+An embedder remembers the vectors of the last :data:`REMEMBERED_TEXTS` distinct texts it
+embedded, so a text met again in a later call (the copy of a message in a colleague's
+mailbox, a signature line, a self-description repeated in every mail) is not run through
+the model twice; with the torch backend that changes no bit of any result.
 Texts that are empty or only whitespace are all embedded as ``""``: one consistent, valid
 unit vector (the model's embedding of an empty sequence), never a zero row.
 ``Embedder.version`` names the model, its weights and the backend, so stored vectors can
@@ -28,6 +33,7 @@ import hashlib
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -42,6 +48,7 @@ __all__ = [
     "MAX_SEQ_LENGTH",
     "MESSAGE_CHAR_BUDGET",
     "PAD_MULTIPLE",
+    "REMEMBERED_TEXTS",
     "ROWS_PER_PASS",
     "Backend",
     "Embedder",
@@ -68,6 +75,10 @@ length, filling a short pass with empty texts. The CPU's matrix kernels sum in a
 that depends on the shape of the whole product, so a pass of another size would move a
 text's vector by ~1e-7; with one shape per padded length it moves by nothing. Eight rows
 cost ~14 % of throughput against passes as large as the batch allows."""
+
+REMEMBERED_TEXTS = 20_000
+"""Distinct texts whose vectors an embedder keeps between calls (least recently used
+first out): about 35 MB with a 384-dimension model."""
 
 _WEIGHT_SUFFIXES = (".safetensors", ".bin")
 _REPLY_PREFIXES = re.compile(
@@ -119,6 +130,7 @@ def load_embedder(
     cache_dir: str | Path | None = None,
     batch_size: int = 64,
     threads: int | None = None,
+    remembered: int = REMEMBERED_TEXTS,
 ) -> Embedder:
     """Load a local sentence-transformers model as an :class:`Embedder`; never downloads.
 
@@ -139,6 +151,7 @@ def load_embedder(
     ``threads`` caps the CPU threads of a forward pass (``None``: the library's default,
     one per core); with the torch backend the cap holds for the whole process
     (``torch.set_num_threads``). Processes that share a machine should share its cores.
+    ``remembered``: how many distinct texts' vectors are kept between calls (0: none).
 
     Raises ``FileNotFoundError`` when ``model_dir`` holds no weights and ``ValueError`` for
     an unknown backend, a device the backend cannot use, ``batch_size < 1`` or
@@ -146,6 +159,8 @@ def load_embedder(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    if remembered < 0:
+        raise ValueError(f"remembered must be 0 or more, not {remembered}")
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
     bundled = _bundled_model_dir()
@@ -168,21 +183,24 @@ def load_embedder(
         encode = OnnxEncoder(int8_model(model_files, folder), model_files, threads)
     else:
         raise ValueError(f"unknown backend {backend!r}: use 'torch' or 'onnx-int8'")
-    return _LengthBatchedEmbedder(encode, version, batch_size)
+    return _LengthBatchedEmbedder(encode, version, batch_size, remembered)
 
 
 class _LengthBatchedEmbedder:
-    """An :class:`Embedder` over a batch encoder: dedupe, sort by length, batch, normalise."""
+    """An :class:`Embedder` over a batch encoder: dedupe, remember, sort by length, batch,
+    normalise."""
 
     def __init__(
         self,
         encode: Callable[[list[str]], NDArray[np.float32]],
         version: str,
         batch_size: int,
+        remembered: int,
     ) -> None:
         self._encode = encode
         self._batch_size = batch_size
         self._lock = threading.Lock()
+        self._remembered = _RecentVectors(remembered)
         self.version = version
         self.dimension = int(encode([""]).shape[1])
 
@@ -195,13 +213,50 @@ class _LengthBatchedEmbedder:
         for text in texts:
             rows.append(unique.setdefault(text if text.strip() else "", len(unique)))
         distinct = list(unique)
-        order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
         vectors = np.empty((len(distinct), self.dimension), dtype=np.float32)
         with self._lock:
+            missing = []
+            for i, text in enumerate(distinct):
+                if not self._remembered.fill(text, vectors[i]):
+                    missing.append(i)
+            order = sorted(missing, key=lambda i: len(distinct[i]))
             for start in range(0, len(order), self._batch_size):
                 batch = order[start : start + self._batch_size]
-                vectors[batch] = self._encode([distinct[i] for i in batch])
-        return l2_normalise(vectors)[np.asarray(rows, dtype=np.intp)]
+                vectors[batch] = l2_normalise(self._encode([distinct[i] for i in batch]))
+            for i in missing:
+                self._remembered.keep(distinct[i], vectors[i])
+        return vectors[np.asarray(rows, dtype=np.intp)]
+
+
+class _RecentVectors:
+    """The vectors of the last ``capacity`` distinct texts stored, by text (not thread-safe:
+    the embedder's lock guards it)."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._vectors: OrderedDict[bytes, NDArray[np.float32]] = OrderedDict()
+
+    def fill(self, text: str, row: NDArray[np.float32]) -> bool:
+        """Copy the vector kept for ``text`` into ``row``; False when none is kept."""
+        key = _text_key(text)
+        vector = self._vectors.get(key)
+        if vector is None:
+            return False
+        self._vectors.move_to_end(key)
+        row[:] = vector
+        return True
+
+    def keep(self, text: str, vector: NDArray[np.float32]) -> None:
+        """Keep a copy of ``vector`` as the vector of ``text``."""
+        if self._capacity == 0:
+            return
+        self._vectors[_text_key(text)] = vector.copy()
+        if len(self._vectors) > self._capacity:
+            self._vectors.popitem(last=False)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _TorchEncoder:

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from ingest.quoting import split_body
 from models import _onnx
 from models.embedder import (
     MESSAGE_CHAR_BUDGET,
     Embedder,
+    _LengthBatchedEmbedder,
     load_embedder,
     message_text,
 )
@@ -80,13 +82,42 @@ def test_duplicates_embed_once_and_match_separate_calls(fp32: Embedder) -> None:
     np.testing.assert_allclose(together[1], fp32.embed([b])[0], atol=1e-5)
 
 
-def test_a_text_gets_the_same_bits_in_any_batch(fp32: Embedder) -> None:
+def test_a_text_gets_the_same_bits_in_any_batch() -> None:
     # Padded to the longest text of the batch, the short ones would move by ~1e-7 (enough
     # for UMAP to cluster other topics); padded by their own length, they do not move.
+    forgetful = load_embedder(device="cpu", remembered=0)
     texts = [*MAIL, FOOTBALL, " ".join(MAIL), "ok", ""]
-    together = fp32.embed(texts)
-    np.testing.assert_array_equal(fp32.embed(texts[::-1])[::-1], together)
-    np.testing.assert_array_equal(np.vstack([fp32.embed([text]) for text in texts]), together)
+    together = forgetful.embed(texts)
+    np.testing.assert_array_equal(forgetful.embed(texts[::-1])[::-1], together)
+    alone = np.vstack([forgetful.embed([text]) for text in texts])
+    np.testing.assert_array_equal(alone, together)
+
+
+def test_a_text_met_again_is_remembered_with_the_same_bits() -> None:
+    # The copy of a message in another mailbox, or a signature line in every mail, is not
+    # run through the model again, and its vector is the one the model would give.
+    fresh = load_embedder(device="cpu", remembered=0).embed([*MAIL, FOOTBALL])
+    remembering = load_embedder(device="cpu", remembered=4)
+    remembering.embed(MAIL[:3])
+    np.testing.assert_array_equal(remembering.embed([*MAIL, FOOTBALL]), fresh)
+    np.testing.assert_array_equal(remembering.embed(MAIL[::-1]), fresh[:6][::-1])
+
+
+def test_the_embedder_runs_the_model_on_texts_it_does_not_remember() -> None:
+    seen: list[list[str]] = []
+
+    def encode(batch: list[str]) -> NDArray[np.float32]:
+        seen.append(batch)
+        return np.asarray([[len(text) + 1.0, 1.0] for text in batch], dtype=np.float32)
+
+    embedder = _LengthBatchedEmbedder(encode, "counting", batch_size=8, remembered=2)
+    seen.clear()
+    embedder.embed(["alpha", "beta", "alpha"])
+    embedder.embed(["beta", "gamma"])
+    embedder.embed(["alpha"])
+    assert seen == [["beta", "alpha"], ["gamma"], ["alpha"]]
+    with pytest.raises(ValueError, match="remembered"):
+        load_embedder(remembered=-1)
 
 
 def test_a_text_gets_the_same_bits_among_many_of_its_length() -> None:
@@ -96,7 +127,7 @@ def test_a_text_gets_the_same_bits_among_many_of_its_length() -> None:
 
     texts = [f"{line} Reference {n}." for n in range(4) for line in MAIL]
     wide = load_embedder(device="cpu", batch_size=256).embed(texts)
-    narrow = load_embedder(device="cpu", batch_size=5)
+    narrow = load_embedder(device="cpu", batch_size=5, remembered=0)
     shuffled = list(range(len(texts)))[7:] + list(range(7))
     again = np.empty_like(wide)
     again[shuffled] = narrow.embed([texts[i] for i in shuffled])
@@ -110,7 +141,7 @@ def test_a_text_gets_the_same_bits_among_many_of_its_length() -> None:
 
 
 def test_length_batching_keeps_input_order() -> None:
-    small_batches = load_embedder(device="cpu", batch_size=3)
+    small_batches = load_embedder(device="cpu", batch_size=3, remembered=0)
     texts = [MAIL[3], "ok", MAIL[0] * 3, "Thanks!", MAIL[5], "", MAIL[1], "Noted, thank you."]
     together = small_batches.embed(texts)
     one_by_one = np.vstack([small_batches.embed([text]) for text in texts])
@@ -244,6 +275,16 @@ def test_a_thread_cap_holds_for_torch_and_for_the_onnx_session(
     assert session.get_session_options().intra_op_num_threads == 1
     capped = load_embedder(backend="onnx-int8", cache_dir=onnx_cache, threads=1)
     np.testing.assert_allclose(capped.embed(MAIL), int8.embed(MAIL), atol=1e-6)
+
+
+def test_int8_gives_a_text_the_same_bits_in_any_batch(onnx_cache: Path) -> None:
+    # int8 quantises activations per forward pass: one text per pass keeps them its own.
+    forgetful = load_embedder(backend="onnx-int8", cache_dir=onnx_cache, remembered=0)
+    texts = [*MAIL, FOOTBALL, " ".join(MAIL), "ok", ""]
+    together = forgetful.embed(texts)
+    np.testing.assert_array_equal(forgetful.embed(texts[::-1])[::-1], together)
+    alone = np.vstack([forgetful.embed([text]) for text in texts])
+    np.testing.assert_array_equal(alone, together)
 
 
 def test_int8_second_load_reuses_the_export(

@@ -285,3 +285,15 @@ def test_a_topic_is_named_by_its_most_representative_phrase() -> None:
         taken=["drainage pump"],
     )
     assert names == ["wafer butterfly valve", "pump drainage", "butterfly lug"]
+
+
+def test_a_contraction_of_a_stop_word_is_never_a_phrase() -> None:
+    from models._ctfidf import stop_words
+    from models._topic_names import topic_phrases
+
+    texts = [
+        "We don't stock it. We’re looking for ball valves",
+        "Don't ship yet, we're short of ball valves",
+        "I don't think so. Ball valves again",
+    ]
+    assert topic_phrases(texts, [0, 0, 0], 1, stop_words()) == ["ball valves"]
