@@ -29,7 +29,6 @@ import argparse
 import datetime as dt
 import imaplib
 import json
-import mailbox
 import os
 import re
 import shutil
@@ -48,11 +47,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from bench.scale import seed as seed_demo_mail  # noqa: E402
-from models.embedder import load_embedder  # noqa: E402
-from tests.servers.dovecot import DovecotServer  # noqa: E402
+from bench.scale import seed as seed_demo_mail
+from models.embedder import load_embedder
+from tests.servers.dovecot import DovecotServer
 
 EVAL = ROOT.parent / "shared" / "eval"
 PASSWORD = "secret"
@@ -280,14 +279,13 @@ def run_devcorpus(corpus: Path, backend: str, work: Path) -> tuple[Timeline, dic
                     "--out",
                     str(out),
                 ],
+                check=False,
                 capture_output=True,
                 text=True,
             )
             done.set()
             poller.join()
-        line = next(
-            (row for row in scored.stdout.splitlines() if row.startswith("SCORE ")), None
-        )
+        line = next((row for row in scored.stdout.splitlines() if row.startswith("SCORE ")), None)
         if line is None:
             timeline.error = timeline.error or f"score.py printed no SCORE: {scored.stderr[-500:]}"
             return timeline, {}
@@ -295,6 +293,7 @@ def run_devcorpus(corpus: Path, backend: str, work: Path) -> tuple[Timeline, dic
     finally:
         subprocess.run(
             [sys.executable, str(EVAL / "imapserver.py"), "stop", imap["dir"]],
+            check=False,
             capture_output=True,
         )
 
@@ -342,9 +341,7 @@ def show(corpus: str, backend: str, timeline: Timeline, score: dict[str, object]
         flush=True,
     )
     if score:
-        print(
-            f"{'':19} " + " ".join(f"{name}={score.get(name)}" for name in QUALITY), flush=True
-        )
+        print(f"{'':19} " + " ".join(f"{name}={score.get(name)}" for name in QUALITY), flush=True)
 
 
 def main() -> None:

@@ -7,6 +7,10 @@ Both libraries are imported here, lazily, so that importing the topic model stay
 
 from __future__ import annotations
 
+import functools
+import sys
+import threading
+import warnings
 from typing import cast
 
 import numpy as np
@@ -30,6 +34,7 @@ def reduce(vectors: NDArray[np.float32], *, seed: int) -> NDArray[np.float32]:
     """
     from umap import UMAP
 
+    keep_compiled_kernels()
     rows = vectors.shape[0]
     model = UMAP(
         n_neighbors=min(NEIGHBOURS, rows - 1),
@@ -42,7 +47,41 @@ def reduce(vectors: NDArray[np.float32], *, seed: int) -> NDArray[np.float32]:
         # Principal components are ill-posed on a handful of points; random is fine there.
         init="pca" if rows > 4 * REDUCED_DIMENSIONS else "random",
     )
-    return cast(NDArray[np.float32], np.asarray(model.fit_transform(vectors), dtype=np.float32))
+    with warnings.catch_warnings():
+        # A kernel numba cannot keep on disk (see keep_compiled_kernels) is compiled anyway.
+        warnings.filterwarnings("ignore", ".*Cannot cache compiled function", Warning)
+        reduced = model.fit_transform(vectors)
+    return cast(NDArray[np.float32], np.asarray(reduced, dtype=np.float32))
+
+
+_KEEPING = threading.Lock()
+
+
+@functools.cache
+def keep_compiled_kernels() -> None:
+    """Have numba keep the machine code of UMAP's and pynndescent's kernels on disk, as it
+    already does for those they mark ``cache=True``: a new process then loads them in about
+    a second instead of compiling them for ten or more. numba puts them where it puts its
+    own (``__pycache__`` beside the library when writable, else its user-wide cache; the
+    ``NUMBA_CACHE_DIR`` environment variable overrides both) and recompiles what is stale.
+    A kernel without a writable place, or that numba cannot cache, is compiled as before.
+    Idempotent; imports both libraries."""
+    with _KEEPING:
+        import pynndescent  # noqa: F401  (its modules are scanned below)
+        import umap  # noqa: F401
+        from numba.core.caching import NullCache
+        from numba.core.registry import CPUDispatcher
+
+        for name, module in list(sys.modules.items()):
+            if name.partition(".")[0] not in ("umap", "pynndescent"):
+                continue
+            for value in list(vars(module).values()):
+                cache = getattr(value, "_cache", None)
+                if isinstance(value, CPUDispatcher) and isinstance(cache, NullCache):
+                    try:
+                        value.enable_caching()
+                    except RuntimeError:  # no writable cache folder for it
+                        continue
 
 
 def cluster(

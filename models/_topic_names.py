@@ -89,8 +89,8 @@ _LONG_PART = re.compile(r"(?:^|[\s-])[^\W\d_]{3}")  # some part has 3 letters ("
 
 def _chunks(text: str, stop_words: frozenset[str]) -> list[list[str]]:
     """Runs of content words of ``text`` (lower case): broken at punctuation, digits and
-    stop words (and their contractions: "don't", "we’re"); a word of fewer than three letters neither starts nor ends a run (nor is a
-    phrase, see :func:`_phrases`)."""
+    stop words (and their contractions: "don't", "we’re"); a word of fewer than three
+    letters neither starts nor ends a run (nor is a phrase, see :func:`_phrases`)."""
     runs: list[list[str]] = []
     for piece in _PHRASE_BREAK.split(text.lower()):
         run: list[str] = []
