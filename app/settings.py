@@ -84,8 +84,10 @@ class Settings(BaseSettings):
         default=None,
         description="A local sentence-transformers model folder (default: bundled MiniLM).",
     )
-    embedding_backend: Literal["torch", "onnx-int8"] = Field(
-        default="torch", description="Run the sentence model with torch, or as int8 ONNX."
+    embedding_backend: Literal["auto", "torch", "onnx-int8"] = Field(
+        default="auto",
+        description="Run the sentence model as int8 ONNX (made once into the user cache) or "
+        "with torch in fp32, the exact path; auto: torch on a GPU, int8 ONNX on the CPU.",
     )
     embedding_device: str | None = Field(
         default=None, description="torch device for the sentence model (default: cuda if any)."

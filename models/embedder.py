@@ -56,7 +56,7 @@ __all__ = [
     "message_text",
 ]
 
-Backend = Literal["torch", "onnx-int8"]
+Backend = Literal["auto", "torch", "onnx-int8"]
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 """The name :attr:`Embedder.version` gives the bundled model."""
@@ -139,9 +139,10 @@ def load_embedder(
     to :data:`MAX_SEQ_LENGTH` word pieces and encoded ``batch_size`` texts at a time.
 
     ``backend="torch"`` runs the model in fp32 on ``device`` (``None``: ``"cuda"`` when
-    available, else ``"cpu"``). ``backend="onnx-int8"`` runs an int8 ONNX copy with
-    onnxruntime on the CPU (``device`` must be ``None`` or ``"cpu"``); the copy lives in
-    ``cache_dir/<version, ':' as '-'>/`` (``cache_dir`` defaults to
+    available, else ``"cpu"``). ``backend="auto"`` is torch on a GPU (``device`` names one,
+    or is ``None`` and CUDA is available) and onnx-int8 on the CPU. ``backend="onnx-int8"``
+    runs an int8 ONNX copy with onnxruntime on the CPU (``device`` must be ``None`` or
+    ``"cpu"``); the copy lives in ``cache_dir/<version, ':' as '-'>/`` (``cache_dir`` defaults to
     ``$XDG_CACHE_HOME/leadlens/onnx``, i.e. ``~/.cache/leadlens/onnx``) and is made on first
     use: from the model's own ``onnx/model.onnx`` when it ships one, else by
     ``torch.onnx.export``, then quantized with ``onnxruntime.quantization.quantize_dynamic``.
@@ -170,6 +171,8 @@ def load_embedder(
     name = DEFAULT_MODEL_NAME if path.resolve() == bundled.resolve() else path.resolve().name
     identity = f"{name}:{_weights_digest(path)[:8]}"
     encode: Callable[[list[str]], NDArray[np.float32]]
+    if backend == "auto":
+        backend = "torch" if _on_gpu(device) else "onnx-int8"
     if backend == "torch":
         encode = _TorchEncoder(path, device, threads)
         version = f"{identity}:fp32"
@@ -182,7 +185,7 @@ def load_embedder(
         folder = root / re.sub(r"[^A-Za-z0-9._-]+", "-", version)
         encode = OnnxEncoder(int8_model(model_files, folder), model_files, threads)
     else:
-        raise ValueError(f"unknown backend {backend!r}: use 'torch' or 'onnx-int8'")
+        raise ValueError(f"unknown backend {backend!r}: use 'auto', 'torch' or 'onnx-int8'")
     return _LengthBatchedEmbedder(encode, version, batch_size, remembered)
 
 
@@ -297,6 +300,15 @@ class _TorchEncoder:
         for rows, encoded in placed:
             vectors[rows] = encoded
         return vectors
+
+
+def _on_gpu(device: str | None) -> bool:
+    """Whether torch would run on a GPU: ``device`` names one, or is None and CUDA is up."""
+    if device is not None:
+        return device != "cpu"
+    import torch
+
+    return bool(torch.cuda.is_available())
 
 
 def _bundled_model_dir() -> Path:

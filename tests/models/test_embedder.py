@@ -287,6 +287,12 @@ def test_int8_gives_a_text_the_same_bits_in_any_batch(onnx_cache: Path) -> None:
     np.testing.assert_array_equal(alone, together)
 
 
+def test_auto_runs_int8_on_the_cpu(int8: Embedder, onnx_cache: Path) -> None:
+    auto = load_embedder(backend="auto", device="cpu", cache_dir=onnx_cache)
+    assert auto.version == int8.version == "all-MiniLM-L6-v2:53aa5117:int8-onnx"
+    np.testing.assert_array_equal(auto.embed(MAIL), int8.embed(MAIL))
+
+
 def test_int8_second_load_reuses_the_export(
     int8: Embedder, onnx_cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
