@@ -4,7 +4,9 @@ finish, then build the same mail once more without kills and compare.
 Kills are aimed: targets go round the phases in a seeded random order; before each, the
 driver makes its phase happen if it is not under way (a wave of new mail for a fetch, a
 commit or enrichment; a new UIDVALIDITY for a folder on dovecot for a UIDVALIDITY reset,
-and for a fetch or commit once one wave is left, kept for enrichment; a rebuild requested
+and for a fetch or commit once the waves left are those kept for enrichment — one for each
+enrichment kill still to come, and one spare, since enrichment can be over before it is
+seen; a rebuild requested
 through the API for clustering and profile refresh), waits until
 :class:`~tests.soak.phases.Observer` sees it, waits a random time within it, and kills if
 it is still under way. An open write transaction and an API write in flight are instants:
@@ -47,7 +49,7 @@ from tests.soak.phases import (
 from tests.soak.services import Service
 from tests.soak.writer import Writer
 
-SPANS = {FETCH: 0.3, ENRICHMENT: 2.0, CLUSTERING: 3.0, PROFILES: 1.0, UIDVALIDITY: 0.05}
+SPANS = {FETCH: 0.3, ENRICHMENT: 0.5, CLUSTERING: 3.0, PROFILES: 1.0, UIDVALIDITY: 0.05}
 """The first guess of how long (seconds) each phase lasts once seen: a kill comes at a
 random time within it. The guess learns: it shrinks to the wait that outlasted the phase,
 and grows by half when the phase outlasted the wait."""
@@ -82,6 +84,8 @@ class Soak:
     kills: list[Kill] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     spans: dict[str, float] = field(default_factory=lambda: dict(SPANS))
+    plan: list[str] = field(default_factory=list)
+    """The targets of the kills still to come, in order (drawn round by round)."""
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -112,7 +116,7 @@ class Soak:
         if target in seen:
             return True
         if target in (FETCH, COMMIT) and FETCH not in seen:
-            if self.waves.left > 1:  # the last wave is kept for enrichment
+            if self.waves.left > self.plan.count(ENRICHMENT) + 1:  # the rest: for enrichment
                 self._append()
             else:
                 self._reset_uidvalidity()
@@ -189,11 +193,11 @@ class Soak:
         self._append()
         self.service.start()
         self.writer.start()
-        targets: list[str] = []
         while len(self.kills) < kills:
-            if not targets:
-                targets = self.rng.sample(PHASES, len(PHASES))
-            target = targets.pop()
+            while len(self.plan) < kills - len(self.kills):
+                self.plan += self.rng.sample(PHASES, len(PHASES))
+            del self.plan[kills - len(self.kills) :]
+            target = self.plan.pop(0)
             if not (self._trigger(target) and self._aim(target)):
                 self.skipped[target] += 1
                 continue

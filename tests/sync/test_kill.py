@@ -109,7 +109,7 @@ def test_serve_killed_in_every_phase_ends_as_a_clean_run_does(
         (urls[0], urls[1]),
         tmp_path,
         kills=SOAK_KILLS,
-        waves=3,
+        waves=4,
         seed=20261207,
         patience=300,
     )

@@ -36,7 +36,6 @@ from app.settings import Settings
 from app.workers.celery_app import SYNC_ALL, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner
 from app.workers.runner import SyncRunner
-from models.embedder import Embedder
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresServer
 from tests.soak.checks import built
@@ -66,8 +65,9 @@ def _count(sessions: sessionmaker[Session], *where: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(Message).where(*where)) or 0
 
 
-def _embedded(url: str, embedder: Embedder) -> int:
-    """Sync every mailbox once, then enrich and profile in this process; messages stored."""
+def _embedded(url: str) -> int:
+    """Sync every mailbox once, then enrich and profile in this process with the default
+    sentence model, as the workers load it; messages stored."""
     settings = Settings(database_url=url, secret_key=SecretStr(SECRET))
     engine = create_db_engine(url)
     sessions = session_factory(engine)
@@ -77,7 +77,7 @@ def _embedded(url: str, embedder: Embedder) -> int:
     finally:
         sync.stop()
     assert all(r.error is None for r in results), results
-    EnrichmentRunner(settings, sessions, LoadedModels(settings, embedder)).enrich_now()
+    EnrichmentRunner(settings, sessions, LoadedModels(settings)).enrich_now()
     stored = _count(sessions)
     engine.dispose()
     return stored
@@ -121,7 +121,6 @@ def test_workers_build_the_profiles_and_topics_of_the_embedded_mode(
     pg_urls: list[str],
     redis_url: str,
     dovecot: DovecotServer,
-    shared_embedder: Embedder,
     tmp_path: Path,
 ) -> None:
     corpus = generate(CUSTOMERS, seed=11)
@@ -136,7 +135,7 @@ def test_workers_build_the_profiles_and_topics_of_the_embedded_mode(
             )
         engine.dispose()
 
-    total = _embedded(embedded_url, shared_embedder)
+    total = _embedded(embedded_url)
     assert total == sum(len(mail) for mail in corpus.mail.values()) >= 200
     _workers(workers_url, redis_url, total, tmp_path)
 
