@@ -110,7 +110,8 @@ class Settings(BaseSettings):
     lookalike_debounce_seconds: float = Field(
         default=30.0,
         ge=0,
-        description="How long outcomes must stay unchanged before the lookalike retrains.",
+        description="How long outcomes must stay unchanged before the lookalike retrains "
+        "(the first model is trained at once).",
     )
     broker_url: str | None = Field(
         default=None,

@@ -4,7 +4,8 @@ and the lookalike model up to date.
 Inside `leadlens serve` it runs as one thread: after each sync (or every
 ``enrich_poll_seconds``) it enriches what is pending, re-clusters topics when there are
 none yet or the corpus has doubled, rebuilds the stale profiles, retrains the lookalike
-model once outcomes have changed and stayed unchanged for ``lookalike_debounce_seconds``,
+model once outcomes have changed and stayed unchanged for ``lookalike_debounce_seconds``
+(the first model at once),
 and serves `POST /v1/rebuild`. Its models (:class:`~app.loaded_models.LoadedModels`) are
 the ones the API of the same process answers with.
 """
@@ -78,8 +79,11 @@ class EnrichmentRunner:
         return done
 
     def _retrain_due(self) -> bool:
-        """Outcomes changed since the model in force, then held still for the debounce time
-        (a digest that could not be trained on is not tried again until it changes)."""
+        """Outcomes changed since the model in force, then held still for the debounce time;
+        at once when no model is in force yet, as after the first sync of a new store (the
+        debounce spares a model retraining for every write of a burst; without one, every
+        score waits for it). A digest that could not be trained on is not tried again until
+        it changes."""
         with self.sessions() as session:
             current, trained = outcomes_digest_now(session)
         if current in (trained, self._tried_digest):
@@ -88,7 +92,8 @@ class EnrichmentRunner:
         now = time.monotonic()
         if self._changed_since is None:
             self._changed_since = now
-        if now - self._changed_since < self.settings.lookalike_debounce_seconds:
+        waited = now - self._changed_since
+        if trained is not None and waited < self.settings.lookalike_debounce_seconds:
             return False
         self._changed_since = None
         self._tried_digest = current

@@ -17,10 +17,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.repositories.lookalike import LookalikeRepository
 from app.db.repositories.mailboxes import MailboxRepository
-from app.db.repositories.pipeline_state import TOPICS_FIT_SIZE, TOPICS_VERSION
-from app.db.tables import Customer, CustomerTag, Mailbox, MessageTopic, PipelineState, Topic
+from app.db.repositories.pipeline_state import MODEL_VERSION, TOPICS_FIT_SIZE, TOPICS_VERSION
+from app.db.tables import (
+    Customer,
+    CustomerTag,
+    LookalikeModelRow,
+    Mailbox,
+    MessageTopic,
+    PipelineState,
+    Topic,
+)
+from app.loaded_models import LoadedModels
+from app.settings import Settings
 from app.workers.enrichment import EnrichmentRunner
+from models.embedder import Embedder
 from tests.ui.helpers import sign_in
 
 Headers = dict[str, str]
@@ -176,3 +188,25 @@ def test_a_mailbox_that_never_synced_is_not_settled(
     with demo_sessions.begin() as session:
         session.execute(update(Mailbox).where(Mailbox.id == mailbox_id).values(state="error"))
     assert _status(demo_client, read)["settled"] is True  # nothing more will happen on its own
+
+
+def test_the_first_model_is_trained_at_once_and_later_ones_wait_for_the_outcomes_to_rest(
+    demo_settings: Settings, demo_sessions: sessionmaker[Session], shared_embedder: Embedder
+) -> None:
+    settings = demo_settings.model_copy(update={"lookalike_debounce_seconds": 3600.0})
+    runner = EnrichmentRunner(settings, demo_sessions, LoadedModels(settings, shared_embedder))
+    with demo_sessions.begin() as session:
+        session.execute(delete(LookalikeModelRow))
+        session.execute(delete(PipelineState).where(PipelineState.key == MODEL_VERSION))
+    runner.enrich_now()
+    with demo_sessions() as session:
+        first = LookalikeRepository(session).current_version()
+        some = session.scalars(
+            select(Customer.id).where(Customer.outcome == "open").order_by(Customer.id)
+        ).first()
+    assert first is not None
+    with demo_sessions.begin() as session:
+        session.execute(update(Customer).where(Customer.id == some).values(outcome="won"))
+    runner.enrich_now()
+    with demo_sessions() as session:
+        assert LookalikeRepository(session).current_version() == first
