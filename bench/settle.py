@@ -33,7 +33,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx
 
+from app.demo.imap_server import find_dovecot, free_port
 from bench.scale import seed as seed_demo_mail
 from models.embedder import load_embedder
 from tests.servers.dovecot import DovecotServer
@@ -83,12 +83,6 @@ class Timeline:
     polls: int = 0
     error: str | None = None
     tasks: dict[str, float] = field(default_factory=dict)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -300,7 +294,7 @@ def run_devcorpus(corpus: Path, backend: str, work: Path) -> tuple[Timeline, dic
 
 def run_demo(customers: int, backend: str, work: Path) -> Timeline:
     """One timed run on three mailboxes of demo mail, connected through the API."""
-    server = DovecotServer(shutil.which("dovecot") or "dovecot")
+    server = DovecotServer(find_dovecot() or "dovecot")
     store = Path(tempfile.mkdtemp(prefix=f"settle-demo-{backend}-", dir=work))
     try:
         server.start()

@@ -193,6 +193,7 @@ def test_a_mailbox_that_never_synced_is_not_settled(
 def test_the_first_model_is_trained_at_once_and_later_ones_wait_for_the_outcomes_to_rest(
     demo_settings: Settings, demo_sessions: sessionmaker[Session], shared_embedder: Embedder
 ) -> None:
+    # A debounce of an hour, far longer than the test: any wait for it would show.
     settings = demo_settings.model_copy(update={"lookalike_debounce_seconds": 3600.0})
     runner = EnrichmentRunner(settings, demo_sessions, LoadedModels(settings, shared_embedder))
     with demo_sessions.begin() as session:

@@ -58,14 +58,21 @@ def test_a_new_process_loads_the_kernels_an_earlier_one_compiled(tmp_path: Path)
 
 
 def test_the_same_rows_give_the_same_layout() -> None:
-    rng = np.random.default_rng(5)
-    centres = rng.normal(size=(4, 24))
+    # Six groups and, far from them, three near-identical texts four times each (a repeated
+    # item line): a separate component of the neighbour graph. UMAP's spectral start laid
+    # it out differently on every call (ARPACK on its degenerate eigenvalues), and so moved
+    # the whole layout; the start from principal components does not.
+    rng = np.random.default_rng(2)
+    centres = rng.normal(size=(6, 24))
+    far = rng.normal(size=(1, 24))
+    repeated = np.vstack([far + 0.05 * rng.normal(size=(1, 24)) for _ in range(3)])
     rows = np.vstack(
-        [centres[i] + 0.4 * rng.normal(size=(40, 24)) for i in range(4)]
-        + [np.repeat(centres[:1] * -1, 12, axis=0)]  # a repeated text: a separate component
+        [centres[i] + 0.4 * rng.normal(size=(40, 24)) for i in range(6)]
+        + [np.repeat(repeated, 4, axis=0)]
     ).astype(np.float32)
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     first = reduce(rows, seed=3)
-    assert first.shape == (172, 5)
+    assert first.shape == (252, 5)
     assert first.dtype == np.float32
-    np.testing.assert_array_equal(reduce(rows, seed=3), first)
+    for _ in range(3):
+        np.testing.assert_array_equal(reduce(rows, seed=3), first)

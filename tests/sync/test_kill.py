@@ -119,7 +119,7 @@ def test_serve_killed_in_every_phase_ends_as_a_clean_run_does(
     assert [(kill.left, kill.integrity) for kill in figures.kills] == [(0, "ok")] * SOAK_KILLS
     assert figures.messages == sum(len(m) for m in mail.mail.values()) >= 200
     assert (figures.stored, figures.lost, figures.duplicated) == (figures.messages, 0, 0)
-    assert (figures.unenriched, figures.enrichment_differs) == (0, 0)
+    assert (figures.unenriched, figures.enrichment_differs, figures.items_differ) == (0, 0, 0)
     assert all(figures.equal.values()), (figures.equal, figures.differences)
     _, acknowledged, lost = figures.writes
     assert acknowledged > 0 and lost == 0, figures.writes
