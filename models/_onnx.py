@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +32,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_SEQ_LENGTH = 256
-"""Word pieces read per text; longer texts are truncated."""
+MAX_SEQ_LENGTH = 128
+"""Word pieces read per text; longer texts are truncated. all-MiniLM-L6-v2 was trained on
+128; reading 256 costs ~18 % more word pieces on sales mail (the long ones: a message's
+opening says what it is about) and scored lower on the eval corpus (first-contact AUC,
+interest F1)."""
 
 INT8_FILE = "model_int8.onnx"
 """File name of the quantized model inside its cache folder."""
@@ -178,10 +183,12 @@ class OnnxEncoder:
     """Raw (unnormalised) mean-pooled sentence vectors from an ONNX transformer graph."""
 
     def __init__(self, model_file: Path, model_dir: Path, threads: int | None = None) -> None:
-        """``threads``: CPU threads for one forward pass (None: onnxruntime's default)."""
+        """``threads``: texts run at once, each in a forward pass on one CPU thread (None: one
+        per core this process may use)."""
         from transformers import AutoTokenizer
 
-        self._session = _session(model_file, threads)
+        self._session = _session(model_file, threads=1)
+        self._at_once = threads if threads is not None else usable_cores()
         self._inputs = [node.name for node in self._session.get_inputs()]
         outputs = [node.name for node in self._session.get_outputs()]
         self._output = _OUTPUT if _OUTPUT in outputs else outputs[0]
@@ -189,13 +196,14 @@ class OnnxEncoder:
 
     def __call__(self, batch: list[str]) -> NDArray[np.float32]:
         """Each text in a forward pass of its own, unpadded: int8 quantises activations per
-        pass, so a text's vector then depends on nothing but the text (and a pass without
-        padding is also ~1.8× faster on two cores than padded passes of 64)."""
+        pass, so a text's vector then depends on nothing but the text. A single-threaded
+        pass gives the same bits as a pass on several threads, and passes side by side are
+        ~1.5× faster on two cores than one pass at a time on both (short texts leave a
+        pass's threads waiting on each other)."""
         encoded = self._tokenizer(batch, truncation=True, max_length=MAX_SEQ_LENGTH)
-        ids = encoded["input_ids"]
-        vectors = []
-        for row in range(len(batch)):
-            tokens = np.asarray([ids[row]], dtype=np.int64)
+
+        def vector(row: int) -> NDArray[np.float32]:
+            tokens = np.asarray([encoded["input_ids"][row]], dtype=np.int64)
             feeds = {
                 name: np.asarray([encoded[name][row]], dtype=np.int64)
                 if name in encoded
@@ -203,8 +211,23 @@ class OnnxEncoder:
                 for name in self._inputs
             }
             hidden = np.asarray(self._session.run([self._output], feeds)[0], dtype=np.float32)
-            vectors.append(hidden[0].mean(axis=0))
-        return np.asarray(vectors, dtype=np.float32)
+            pooled: NDArray[np.float32] = hidden[0].mean(axis=0)
+            return pooled
+
+        workers = min(self._at_once, len(batch))
+        if workers <= 1:
+            return np.asarray([vector(row) for row in range(len(batch))], dtype=np.float32)
+        # A pool per call: an encoder loaded before a fork (a prefork worker) has no threads
+        # of a pool that did not survive it.
+        with ThreadPoolExecutor(workers, thread_name_prefix="leadlens-onnx") as pool:
+            return np.asarray(list(pool.map(vector, range(len(batch)))), dtype=np.float32)
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _session(model_file: Path, threads: int | None = None) -> InferenceSession:

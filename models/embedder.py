@@ -62,7 +62,8 @@ DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 """The name :attr:`Embedder.version` gives the bundled model."""
 
 MESSAGE_CHAR_BUDGET = 1500
-"""Characters kept by :func:`message_text`: about the 256 word pieces the model reads."""
+"""Characters kept by :func:`message_text`: more than the :data:`MAX_SEQ_LENGTH` word pieces
+the model reads of them, in any language."""
 
 PAD_MULTIPLE = 16
 """The torch backend pads each text to a multiple of this many word pieces, never to the
@@ -94,10 +95,11 @@ class Embedder(Protocol):
     dimension: int
     """Length of each vector."""
     version: str
-    """``<model>:<first 8 hex of the weights' sha256>:<backend>``, e.g.
-    ``all-MiniLM-L6-v2:53aa5117:fp32`` or ``…:int8-onnx``: other weights or another backend
-    give another version (the text handling — 256 word pieces, mean pooling, L2 norm — is
-    fixed here). fp32 on CUDA and on the CPU share ``fp32``: they differ by ~1e-6."""
+    """``<model>:<first 8 hex of the weights' sha256>:<backend>:<word pieces read>``, e.g.
+    ``all-MiniLM-L6-v2:53aa5117:fp32:128`` or ``…:int8-onnx:128``: other weights, another
+    backend or another :data:`MAX_SEQ_LENGTH` give another version (the rest of the text
+    handling — mean pooling, L2 norm — is fixed here). fp32 on CUDA and on the CPU share
+    ``fp32``: they differ by ~1e-6."""
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Return a float32 array of shape ``(len(texts), dimension)``, rows of unit L2 norm,
@@ -142,16 +144,17 @@ def load_embedder(
     available, else ``"cpu"``). ``backend="auto"`` is torch on a GPU (``device`` names one,
     or is ``None`` and CUDA is available) and onnx-int8 on the CPU. ``backend="onnx-int8"``
     runs an int8 ONNX copy with onnxruntime on the CPU (``device`` must be ``None`` or
-    ``"cpu"``); the copy lives in ``cache_dir/<version, ':' as '-'>/`` (``cache_dir`` defaults to
-    ``$XDG_CACHE_HOME/leadlens/onnx``, i.e. ``~/.cache/leadlens/onnx``) and is made on first
+    ``"cpu"``); the copy lives in ``cache_dir/<model>-<sha8>-int8-onnx/`` (``cache_dir``
+    defaults to ``$XDG_CACHE_HOME/leadlens/onnx``, i.e. ``~/.cache/leadlens/onnx``), made on first
     use: from the model's own ``onnx/model.onnx`` when it ships one, else by
     ``torch.onnx.export``, then quantized with ``onnxruntime.quantization.quantize_dynamic``.
     Later loads reuse it.
     The ONNX backend needs a mean-pooling model (as all-MiniLM-L6-v2 is).
 
-    ``threads`` caps the CPU threads of a forward pass (``None``: the library's default,
-    one per core); with the torch backend the cap holds for the whole process
-    (``torch.set_num_threads``). Processes that share a machine should share its cores.
+    ``threads`` caps the CPU threads of the model (``None``: one per core): with the torch
+    backend for the whole process (``torch.set_num_threads``); with onnx-int8 it is how many
+    texts run at once, each in a pass on one thread. Processes that share a machine should
+    share its cores.
     ``remembered``: how many distinct texts' vectors are kept between calls (0: none).
 
     Raises ``FileNotFoundError`` when ``model_dir`` holds no weights and ``ValueError`` for
@@ -175,14 +178,14 @@ def load_embedder(
         backend = "torch" if _on_gpu(device) else "onnx-int8"
     if backend == "torch":
         encode = _TorchEncoder(path, device, threads)
-        version = f"{identity}:fp32"
+        version = f"{identity}:fp32:{MAX_SEQ_LENGTH}"
     elif backend == "onnx-int8":
         if device not in (None, "cpu"):
             raise ValueError(f"the onnx-int8 backend runs on the CPU only, not on {device!r}")
-        version = f"{identity}:int8-onnx"
+        version = f"{identity}:int8-onnx:{MAX_SEQ_LENGTH}"
         root = Path(cache_dir) if cache_dir is not None else _default_cache_root()
         model_files = transformer_dir(path)
-        folder = root / re.sub(r"[^A-Za-z0-9._-]+", "-", version)
+        folder = root / re.sub(r"[^A-Za-z0-9._-]+", "-", f"{identity}:int8-onnx")
         encode = OnnxEncoder(int8_model(model_files, folder), model_files, threads)
     else:
         raise ValueError(f"unknown backend {backend!r}: use 'auto', 'torch' or 'onnx-int8'")

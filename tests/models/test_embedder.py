@@ -149,7 +149,7 @@ def test_length_batching_keeps_input_order() -> None:
 
 
 def test_version_names_model_weights_and_backend_and_is_stable(fp32: Embedder) -> None:
-    assert fp32.version == "all-MiniLM-L6-v2:53aa5117:fp32"
+    assert fp32.version == "all-MiniLM-L6-v2:53aa5117:fp32:128"
     assert load_embedder(device="cpu").version == fp32.version
 
 
@@ -249,7 +249,7 @@ def test_import_loads_no_heavy_library() -> None:
 
 
 def test_int8_is_close_to_fp32(fp32: Embedder, int8: Embedder) -> None:
-    assert int8.version == "all-MiniLM-L6-v2:53aa5117:int8-onnx"
+    assert int8.version == "all-MiniLM-L6-v2:53aa5117:int8-onnx:128"
     assert int8.dimension == 384
     texts = [*MAIL, FOOTBALL, ""]
     quantized = int8.embed(texts)
@@ -273,8 +273,12 @@ def test_a_thread_cap_holds_for_torch_and_for_the_onnx_session(
     (model_file,) = onnx_cache.glob(f"*/{_onnx.INT8_FILE}")
     session = _onnx._session(model_file, threads=1)
     assert session.get_session_options().intra_op_num_threads == 1
-    capped = load_embedder(backend="onnx-int8", cache_dir=onnx_cache, threads=1)
-    np.testing.assert_allclose(capped.embed(MAIL), int8.embed(MAIL), atol=1e-6)
+    texts = [*MAIL, FOOTBALL, "ok"]
+    for threads in (1, 3):  # texts run at once, each pass single-threaded: the same bits
+        capped = load_embedder(
+            backend="onnx-int8", cache_dir=onnx_cache, threads=threads, remembered=0
+        )
+        np.testing.assert_array_equal(capped.embed(texts), int8.embed(texts))
 
 
 def test_int8_gives_a_text_the_same_bits_in_any_batch(onnx_cache: Path) -> None:
@@ -287,9 +291,22 @@ def test_int8_gives_a_text_the_same_bits_in_any_batch(onnx_cache: Path) -> None:
     np.testing.assert_array_equal(alone, together)
 
 
+@pytest.mark.parametrize("backend", ["torch", "onnx-int8"])
+def test_a_text_is_read_to_its_128th_word_piece(
+    backend: str, fp32: Embedder, int8: Embedder
+) -> None:
+    embedder = {"torch": fp32, "onnx-int8": int8}[backend]
+    opening = "price " * 125  # a word piece each; read: [CLS], 126 of the text's, [SEP]
+    read = embedder.embed(
+        [f"{opening}valve pump flange", f"{opening}valve gasket seal", f"{opening}pump valve"]
+    )
+    np.testing.assert_array_equal(read[0], read[1])  # they differ from the 127th piece on
+    assert cosines(read[:1], read[2:])[0] < 1 - 1e-6  # it differs in the 126th
+
+
 def test_auto_runs_int8_on_the_cpu(int8: Embedder, onnx_cache: Path) -> None:
     auto = load_embedder(backend="auto", device="cpu", cache_dir=onnx_cache)
-    assert auto.version == int8.version == "all-MiniLM-L6-v2:53aa5117:int8-onnx"
+    assert auto.version == int8.version == "all-MiniLM-L6-v2:53aa5117:int8-onnx:128"
     np.testing.assert_array_equal(auto.embed(MAIL), int8.embed(MAIL))
 
 
@@ -320,7 +337,7 @@ def test_int8_uses_an_onnx_model_shipped_with_the_model(
     with caplog.at_level(logging.INFO, logger="models._onnx"):
         shipped = load_embedder(model_dir, backend="onnx-int8", cache_dir=tmp_path / "cache")
     assert any("shipped onnx/model.onnx" in record.getMessage() for record in caplog.records)
-    assert shipped.version == "minilm-with-onnx:53aa5117:int8-onnx"
+    assert shipped.version == "minilm-with-onnx:53aa5117:int8-onnx:128"
     assert cosines(shipped.embed(MAIL), fp32.embed(MAIL)).min() >= 0.95
 
 
