@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.embedder import usable_cores
 
 
 class Settings(BaseSettings):
@@ -187,8 +188,8 @@ class Settings(BaseSettings):
         """``parse_workers``, or when unset one per core on a multi-core machine (at most 4)."""
         if self.parse_workers is not None:
             return self.parse_workers
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        return min(4, cores) if cores and cores > 1 else 0
+        cores = usable_cores()
+        return min(4, cores) if cores > 1 else 0
 
     def sqlite_path(self) -> Path | None:
         """The database file when the store is a SQLite file, else None."""

@@ -41,7 +41,14 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from models._onnx import MAX_SEQ_LENGTH, OnnxEncoder, int8_model, l2_normalise, transformer_dir
+from models._onnx import (
+    MAX_SEQ_LENGTH,
+    OnnxEncoder,
+    int8_model,
+    l2_normalise,
+    transformer_dir,
+    usable_cores,
+)
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -54,6 +61,7 @@ __all__ = [
     "Embedder",
     "load_embedder",
     "message_text",
+    "usable_cores",
 ]
 
 Backend = Literal["auto", "torch", "onnx-int8"]

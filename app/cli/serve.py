@@ -3,7 +3,6 @@ scale-out runners (Celery on Redis), where `serve` is a stateless API replica.""
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +26,7 @@ from app.metrics import broker_metrics
 from app.settings import Settings
 from app.workers.celery_app import QUEUES, BrokerEnrichment, BrokerSync, dispatcher_of, make_celery
 from app.workers.enrichment import EnrichmentRunner
+from models.embedder import usable_cores
 
 
 def _broker_settings() -> Settings:
@@ -45,7 +45,7 @@ def worker_settings(settings: Settings, concurrency: int) -> Settings:
     ``embedding_threads`` is set, their sentence models share this machine's cores."""
     if settings.embedding_threads is not None or concurrency == 1:
         return settings
-    share = max(1, len(os.sched_getaffinity(0)) // concurrency)
+    share = max(1, usable_cores() // concurrency)
     return settings.model_copy(update={"embedding_threads": share})
 
 
